@@ -1,0 +1,87 @@
+import { BadInputError } from '../errors.ts';
+
+/** How to reach an S3-compatible object store (MinIO, AWS S3, Ceph…). */
+export interface S3Config {
+  /** Base URL without a path, e.g. `http://127.0.0.1:9000` or `https://minio.example:9000`. */
+  readonly endpoint: string;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  /** Signing region; when absent the client asks the bucket for its location. */
+  readonly region?: string;
+  /** Temporary-credential session token (STS). */
+  readonly sessionToken?: string;
+  /** Path of a PEM bundle with the private CA that signed the endpoint's TLS certificate. */
+  readonly caFile?: string;
+  /** The same CA bundle given inline as PEM text; wins over `caFile`. */
+  readonly ca?: string;
+  /** `http://host/bucket/key` addressing (MinIO's default) rather than `http://bucket.host/key`; default true. */
+  readonly pathStyle?: boolean;
+}
+
+/** The sentence appended to every "S3 is not configured" error: what the operator of the image must set. */
+export const S3_SETUP_HINT =
+  'set S3_ENDPOINT (e.g. http://minio.minio.svc:9000), S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY ' +
+  '(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY also work), and optionally S3_REGION, S3_SESSION_TOKEN, ' +
+  'S3_CA_FILE and S3_FORCE_PATH_STYLE';
+
+/**
+ * S3 settings from environment variables, or undefined when S3_ENDPOINT is not set (no object storage
+ * configured). Throws BadInputError naming the variable when the endpoint is set but the rest is incomplete
+ * or malformed. Called by each image's main with `process.env`.
+ */
+export function s3ConfigFromEnv(env: Readonly<Record<string, string | undefined>>): S3Config | undefined {
+  const read = (...names: string[]): string | undefined => {
+    for (const name of names) {
+      const value = env[name]?.trim();
+      if (value) return value;
+    }
+    return undefined;
+  };
+  const endpoint = read('S3_ENDPOINT');
+  if (endpoint === undefined) return undefined;
+  checkS3Endpoint(endpoint, 'S3_ENDPOINT');
+  const accessKey = read('S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID');
+  const secretKey = read('S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY');
+  const missing = [accessKey ? undefined : 'S3_ACCESS_KEY_ID', secretKey ? undefined : 'S3_SECRET_ACCESS_KEY'].filter(Boolean);
+  if (!accessKey || !secretKey) {
+    throw new BadInputError(`S3_ENDPOINT is set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not: ${S3_SETUP_HINT}`, missing[0]);
+  }
+  const region = read('S3_REGION', 'AWS_REGION');
+  const sessionToken = read('S3_SESSION_TOKEN', 'AWS_SESSION_TOKEN');
+  const caFile = read('S3_CA_FILE');
+  const pathStyle = parseBoolean(read('S3_FORCE_PATH_STYLE'), 'S3_FORCE_PATH_STYLE');
+  return Object.freeze({
+    endpoint,
+    accessKey,
+    secretKey,
+    ...(region && { region }),
+    ...(sessionToken && { sessionToken }),
+    ...(caFile && { caFile }),
+    ...(pathStyle !== undefined && { pathStyle }),
+  });
+}
+
+/** Parse an endpoint URL: http or https, a host, an optional port and no path; BadInputError naming `field`. */
+export function checkS3Endpoint(endpoint: string, field = 'endpoint'): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch (error) {
+    throw new BadInputError(`${field} "${endpoint}" is not a URL; expected e.g. http://127.0.0.1:9000`, field, { cause: error });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new BadInputError(`${field} "${endpoint}" must start with http:// or https://`, field);
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
+    throw new BadInputError(`${field} "${endpoint}" must be scheme://host[:port] only; put the bucket in the s3:// URI`, field);
+  }
+  return url;
+}
+
+function parseBoolean(value: string | undefined, field: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  const normalised = value.toLowerCase();
+  if (['true', '1', 'yes'].includes(normalised)) return true;
+  if (['false', '0', 'no'].includes(normalised)) return false;
+  throw new BadInputError(`${field} "${value}" must be true or false`, field);
+}
