@@ -1,14 +1,14 @@
-import Type, { type Static, type TSchema } from 'typebox';
+import Type, { type Static, type TLiteral, type TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { BadInputError } from './errors.ts';
-import { TIMEFRAMES } from './timeframe.ts';
+import { TIMEFRAMES, type Timeframe } from './timeframe.ts';
 
 /** Where the candles come from: a ccxt exchange id, a BASE/QUOTE symbol, a timeframe and how many candles. */
 export const MarketSpecSchema = Type.Object(
   {
     exchange: Type.String({ pattern: '^[a-z][a-z0-9]*$', maxLength: 64, description: 'ccxt exchange id, e.g. binance' }),
     symbol: Type.String({ pattern: '^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}$', maxLength: 41, description: 'market symbol as BASE/QUOTE, e.g. BTC/USDT' }),
-    timeframe: Type.Union(TIMEFRAMES.map((t) => Type.Literal(t)), { default: '1h', description: 'candle timeframe' }),
+    timeframe: Type.Union(TIMEFRAMES.map((t) => Type.Literal(t)) as TLiteral<Timeframe>[], { default: '1h', description: 'candle timeframe' }),
     lookback: Type.Integer({ minimum: 200, maximum: 200_000, default: 8760, description: 'number of most recent closed candles to train on' }),
   },
   { additionalProperties: false },
@@ -43,11 +43,14 @@ export const ModelSpecSchema = Type.Object(
 /** Why a training run was started. */
 export const TRAINING_REASONS = ['Initial', 'SpecChanged', 'Scheduled', 'Manual'] as const;
 
+/** One of TRAINING_REASONS. */
+export type TrainingReason = (typeof TRAINING_REASONS)[number];
+
 /** The TrainingRun spec: an immutable snapshot of market and model settings (MUR_TRAINING_SPEC). */
 export const TrainingSpecSchema = Type.Object(
   {
     forecastModel: Type.Optional(Type.String({ maxLength: 253, description: 'owning ForecastModel (same namespace)' })),
-    reason: Type.Optional(Type.Union(TRAINING_REASONS.map((r) => Type.Literal(r)), { description: 'why this run exists' })),
+    reason: Type.Optional(Type.Union(TRAINING_REASONS.map((r) => Type.Literal(r)) as TLiteral<TrainingReason>[], { description: 'why this run exists' })),
     market: MarketSpecSchema,
     model: Type.Optional(ModelSpecSchema),
   },
