@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import type { ArtifactStore } from '../../../core/artifact-store.ts';
+import type { Logger } from '../../../core/logger.ts';
+import type { RunSummary } from '../../../core/manifest.ts';
+import type { QuantileLstmWeights } from '../../../core/model-weights.ts';
+import type { TrainingSpec } from '../../../core/spec.ts';
+import { writeArtifact } from '../../../core/storage/artifact-io.ts';
+import { runBacktest, summariseBacktest } from '../backtest/index.ts';
+import type { CandleSource } from '../candles/index.ts';
+import type { EpochProgress, ProgressReporter } from '../cli/progress.ts';
+import { buildDataset, type Dataset } from '../dataset/index.ts';
+import { exportQuantileLstmToOnnx } from '../export/onnx-export.ts';
+import { checkOnnxParity } from '../export/onnx-parity.ts';
+import { buildManifest, type TrainingFacts } from './build-manifest.ts';
+
+/** Maximum element-wise difference allowed between TensorFlow.js and onnxruntime on the test windows. */
+export const ONNX_PARITY_TOLERANCE = 1e-4;
+
+/** The trained model as the pipeline needs it, whatever framework produced it. */
+export interface TrainedForecaster {
+  readonly weights: QuantileLstmWeights;
+  readonly facts: TrainingFacts;
+}
+
+/** Trains the forecaster and predicts with it; the TensorFlow.js implementation is the production one. */
+export interface ForecasterTrainer {
+  train(dataset: Dataset, spec: Readonly<TrainingSpec>, onEpoch: (progress: EpochProgress) => void): Promise<TrainedForecaster>;
+  /** Final forecasts (unscaled cumulative log-returns, [n, horizon, Q]) for raw feature windows [n, window, F]. */
+  predict(weights: QuantileLstmWeights, rawX: Float32Array, samples: number): Promise<Float32Array>;
+}
+
+/** What one training run needs besides its configuration. */
+export interface TrainingRunDeps {
+  readonly log: Logger;
+  readonly source: CandleSource;
+  readonly store: ArtifactStore;
+  readonly trainer: ForecasterTrainer;
+  readonly progress: ProgressReporter;
+  readonly now: () => Date;
+  readonly trainerVersion: string;
+}
+
+/** Input of one training run. */
+export interface TrainingRunInput {
+  readonly spec: Readonly<TrainingSpec>;
+  readonly version: string;
+}
+
+/**
+ * fetch → features → train → backtest → export ONNX → parity check → upload. Throws on any failure;
+ * because manifest.json is written last, a failed run never leaves something that looks like a model.
+ */
+export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps): Promise<RunSummary> {
+  const { spec } = input;
+  const { log } = deps;
+  const started = deps.now();
+
+  log.info({ source: deps.source.describe() }, 'loading candles');
+  const series = await deps.source.load();
+  log.info({ candles: series.candles.length, gaps: series.gaps.length, source: series.source }, 'candles loaded');
+
+  const dataset = buildDataset(series.candles, {
+    timeframe: spec.market.timeframe,
+    window: spec.model.window,
+    horizon: spec.model.horizon,
+    validationFraction: spec.model.validationFraction,
+    testFraction: spec.model.testFraction,
+  });
+  log.info(
+    { train: dataset.train.range, validation: dataset.validation.range, test: dataset.test.range, samplesLostToGaps: dataset.data.samplesLostToGaps, samplesPurged: dataset.data.samplesPurged },
+    'dataset built',
+  );
+
+  const trained = await deps.trainer.train(dataset, spec, (progress) => deps.progress.epoch(progress));
+  deps.progress.finish();
+  log.info({ ...trained.facts }, 'training finished');
+
+  const testCount = dataset.test.samples.length;
+  const predictions = await deps.trainer.predict(trained.weights, dataset.test.rawX, testCount);
+  const backtest = runBacktest({ dataset, predictions, quantiles: spec.model.quantiles });
+  const metrics = summariseBacktest(backtest);
+  log.info({ model: metrics.model, naive: metrics.baselines.naive }, metrics.verdict);
+
+  const modelOnnx = exportQuantileLstmToOnnx(trained.weights, { producerVersion: deps.trainerVersion, docString: `${spec.market.exchange} ${spec.market.symbol} ${spec.market.timeframe} ${input.version}` });
+  const parity = await checkOnnxParity({ onnxBytes: modelOnnx, xRaw: dataset.test.rawX, batch: testCount, expected: predictions, tolerance: ONNX_PARITY_TOLERANCE });
+  log.info({ maxAbsDiff: parity.maxAbsDiff, checked: parity.checked, tolerance: ONNX_PARITY_TOLERANCE }, 'onnx parity checked');
+
+  const sha256 = createHash('sha256').update(modelOnnx).digest('hex');
+  const manifest = buildManifest({
+    spec,
+    version: input.version,
+    createdAt: started,
+    dataset,
+    metrics,
+    training: trained.facts,
+    trainerVersion: deps.trainerVersion,
+    modelSha256: sha256,
+    modelBytes: modelOnnx.byteLength,
+  });
+  const written = await writeArtifact(deps.store, { modelOnnx, backtest, manifest });
+  log.info({ uri: written.uri, sha256: written.sha256 }, 'artifact written');
+
+  const naive = metrics.baselines.naive;
+  return {
+    ok: true,
+    artifactUri: written.uri,
+    sha256: written.sha256,
+    version: input.version,
+    backend: trained.facts.backend,
+    metrics: {
+      mase: round(metrics.model.mase),
+      maseStep1: round(metrics.model.maseStep1),
+      naiveMase: round(naive?.mase ?? 1),
+      skillVsNaive: round(metrics.skillVsNaive),
+      coverage: metrics.model.coverage === null ? null : round(metrics.model.coverage),
+      winkler: metrics.model.winkler === null ? null : round(metrics.model.winkler),
+      directionalAccuracy: round(metrics.model.directionalAccuracy),
+    },
+  };
+}
+
+function round(value: number): number {
+  return Number(value.toPrecision(6));
+}

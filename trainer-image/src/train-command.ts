@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { describeError, isBadInput } from '../../core/errors.ts';
+import { createLogger, type Logger } from '../../core/logger.ts';
+import type { RunSummary } from '../../core/manifest.ts';
+import { openArtifactStore } from '../../core/storage/open-artifact-store.ts';
+import { s3ConfigFromEnv } from '../../core/storage/s3-config.ts';
+import { createCsvCandleSource, createExchangeCandleSource, type CandleSource } from './candles/index.ts';
+import { parseTrainFlags, trainHelp } from './cli/options.ts';
+import { createProgressReporter } from './cli/progress.ts';
+import { formatRunSummary, writeTerminationMessage } from './cli/run-summary.ts';
+import { buildTrainerConfig, type TrainerConfig } from './cli/trainer-config.ts';
+import { runTraining } from './pipeline/run-training.ts';
+import { createTfjsForecasterTrainer } from './pipeline/tfjs-forecaster-trainer.ts';
+
+/** Exit codes of `mur train` (the operator ⇄ trainer contract). */
+export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
+
+/** The process surroundings `mur train` runs in; injected so tests can run it in-process. */
+export interface TrainCommandIo {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WriteStream | NodeJS.WritableStream;
+  readonly now?: () => Date;
+}
+
+/** Run `mur train`: parse, train, write the artifact and the one-line summary; resolves to the exit code. */
+export async function runTrainCommand(io: TrainCommandIo): Promise<number> {
+  const now = io.now ?? (() => new Date());
+  let flags;
+  try {
+    flags = parseTrainFlags(io.argv);
+  } catch (error) {
+    io.stderr.write(`mur train: ${describeError(error)}\nRun 'mur train --help' for the flags.\n`);
+    return EXIT.badInput;
+  }
+  if (flags.help) {
+    io.stdout.write(`${trainHelp()}\n`);
+    return EXIT.ok;
+  }
+
+  const log = createLogger({ name: 'trainer', level: io.env.LOG_LEVEL ?? 'info', destination: 2 });
+  let config: TrainerConfig | undefined;
+  let summary: RunSummary;
+  let exitCode: number;
+  try {
+    config = buildTrainerConfig(flags, io.env, now(), io.cwd);
+    summary = await trainWithConfig(config, io, log, now);
+    exitCode = EXIT.ok;
+  } catch (error) {
+    const badInput = isBadInput(error);
+    const message = describeError(error);
+    log.error({ err: error }, badInput ? `bad input: ${message}` : `training failed: ${message}`);
+    summary = { ok: false, reason: badInput ? 'BadInput' : 'Failed', error: message, ...(config ? { artifactUri: config.artifactUri, version: config.version } : {}) };
+    exitCode = badInput ? EXIT.badInput : EXIT.failure;
+  }
+
+  const line = formatRunSummary(summary);
+  io.stdout.write(`${line}\n`);
+  const terminationPath = config?.terminationMessagePath ?? io.env.MUR_TERMINATION_MESSAGE_PATH;
+  if (terminationPath) {
+    try {
+      await writeTerminationMessage(terminationPath, line);
+    } catch (error) {
+      log.warn({ err: error, path: terminationPath }, 'could not write the termination message');
+    }
+  }
+  return exitCode;
+}
+
+async function trainWithConfig(config: TrainerConfig, io: TrainCommandIo, log: Logger, now: () => Date): Promise<RunSummary> {
+  const { spec } = config;
+  log.info({ market: spec.market, model: spec.model, artifact: config.artifactUri, version: config.version, reason: spec.reason }, 'training run starting');
+  const store = openArtifactStore(config.artifactUri, { s3: config.artifactUri.startsWith('s3://') ? s3ConfigFromEnv(io.env) : undefined });
+  const source: CandleSource = config.dataFile
+    ? createCsvCandleSource({ path: config.dataFile, timeframe: spec.market.timeframe, lookback: spec.market.lookback })
+    : createExchangeCandleSource({ market: spec.market, baseUrl: config.exchangeBaseUrl, log });
+  const tty = 'isTTY' in io.stderr && io.stderr.isTTY ? (io.stderr as NodeJS.WriteStream) : undefined;
+  return runTraining(
+    { spec, version: config.version },
+    {
+      log,
+      source,
+      store,
+      trainer: createTfjsForecasterTrainer({ log, backend: config.backend }),
+      progress: createProgressReporter({ log, tty }),
+      now,
+      trainerVersion: trainerVersion(),
+    },
+  );
+}
+
+/** The trainer's version: the package version, which image builds stamp. */
+export function trainerVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
