@@ -72,7 +72,10 @@ export async function runTrainCommand(io: TrainCommandIo): Promise<number> {
 async function trainWithConfig(config: TrainerConfig, io: TrainCommandIo, log: Logger, now: () => Date): Promise<RunSummary> {
   const { spec } = config;
   log.info({ market: spec.market, model: spec.model, artifact: config.artifactUri, version: config.version, reason: spec.reason }, 'training run starting');
-  const store = openArtifactStore(config.artifactUri, { s3: config.artifactUri.startsWith('s3://') ? s3ConfigFromEnv(io.env) : undefined });
+  const store = openArtifactStore(config.artifactUri, {
+    s3: config.artifactUri.startsWith('s3://') ? s3ConfigFromEnv(io.env) : undefined,
+    retry: config.storageAttempts === undefined ? undefined : { attempts: config.storageAttempts, baseDelayMs: 200, maxDelayMs: 1000 },
+  });
   const source: CandleSource = config.dataFile
     ? createCsvCandleSource({ path: config.dataFile, timeframe: spec.market.timeframe, lookback: spec.market.lookback })
     : createExchangeCandleSource({ market: spec.market, baseUrl: config.exchangeBaseUrl, log });

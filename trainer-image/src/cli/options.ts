@@ -63,6 +63,7 @@ export function trainHelp(): string {
     '  MUR_MODEL_VERSION             model version (default: the run name in the URI, else a timestamp)',
     '  MUR_BACKEND                   TensorFlow.js backend to force',
     '  MUR_TERMINATION_MESSAGE_PATH  file for the one-line summary (Kubernetes termination message)',
+    '  MUR_STORAGE_ATTEMPTS          attempts per object-storage operation before failing (default 5, ~30 s)',
     '  S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION, S3_CA_FILE   object storage',
     '',
     'Exit codes: 0 success, 2 bad input (unknown symbol, too little history, malformed CSV), 1 other failure.',

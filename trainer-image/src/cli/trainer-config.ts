@@ -13,6 +13,8 @@ export interface TrainerConfig {
   readonly exchangeBaseUrl: string | undefined;
   readonly backend: string | undefined;
   readonly terminationMessagePath: string | undefined;
+  /** Attempts per object-storage operation before the run fails (MUR_STORAGE_ATTEMPTS). */
+  readonly storageAttempts: number | undefined;
 }
 
 const NUMERIC_MODEL_FLAGS = {
@@ -66,6 +68,7 @@ export function buildTrainerConfig(flags: TrainFlagValues, env: Readonly<Record<
     exchangeBaseUrl: flags['exchange-url'] ?? env.MUR_EXCHANGE_BASE_URL ?? undefined,
     backend: flags.backend ?? env.MUR_BACKEND ?? undefined,
     terminationMessagePath: flags['termination-log'] ?? env.MUR_TERMINATION_MESSAGE_PATH ?? undefined,
+    storageAttempts: env.MUR_STORAGE_ATTEMPTS === undefined ? undefined : positiveInteger(env.MUR_STORAGE_ATTEMPTS, 'MUR_STORAGE_ATTEMPTS'),
   });
 }
 
@@ -82,6 +85,12 @@ function parseSpecJson(text: string): Record<string, unknown> {
 function toNumber(text: string, flag: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) throw new BadInputError(`${flag}: "${text}" is not a number`, flag);
+  return value;
+}
+
+function positiveInteger(text: string, name: string): number {
+  const value = toNumber(text, name);
+  if (!Number.isInteger(value) || value < 1) throw new BadInputError(`${name}: "${text}" must be a positive integer`, name);
   return value;
 }
 

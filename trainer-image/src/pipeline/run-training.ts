@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ArtifactStore } from '../../../core/artifact-store.ts';
 import type { Logger } from '../../../core/logger.ts';
-import type { RunSummary } from '../../../core/manifest.ts';
+import { ARTIFACT_FILES, type RunSummary } from '../../../core/manifest.ts';
 import type { QuantileLstmWeights } from '../../../core/model-weights.ts';
 import type { TrainingSpec } from '../../../core/spec.ts';
 import { writeArtifact } from '../../../core/storage/artifact-io.ts';
@@ -54,6 +54,12 @@ export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps
   const { spec } = input;
   const { log } = deps;
   const started = deps.now();
+
+  // Check the destination before spending minutes of training: unreachable storage fails fast, and a run
+  // folder that already holds a finished model is never overwritten (a model version is immutable).
+  if (await deps.store.exists(ARTIFACT_FILES.manifest)) {
+    throw new Error(`${deps.store.baseUri} already holds a finished model (manifest.json); use a new artifact location for a new run`);
+  }
 
   log.info({ source: deps.source.describe() }, 'loading candles');
   const series = await deps.source.load();
