@@ -51,6 +51,15 @@ export const ArtifactManifestSchema = Type.Object({
     featureStd: Type.Array(Type.Number()),
     targetScale: Type.Array(Type.Number()),
   }),
+  calibration: Type.Optional(
+    Type.Object(
+      {
+        medianScale: Type.Array(Type.Number()),
+        spreadScale: Type.Array(Type.Number()),
+      },
+      { description: 'per-step median shrinkage and interval scaling fitted on validation; already folded into model.onnx' },
+    ),
+  ),
   io: Type.Object({
     input: Type.String(),
     output: Type.String(),

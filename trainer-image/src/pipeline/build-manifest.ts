@@ -1,6 +1,7 @@
 import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_SPEC_VERSION } from '../../../core/features.ts';
 import { MANIFEST_SCHEMA_VERSION, ONNX_INPUT_NAME, ONNX_OUTPUT_NAME, type ArtifactManifest, type MetricsSummary } from '../../../core/manifest.ts';
 import type { TrainingSpec } from '../../../core/spec.ts';
+import type { ForecastCalibration } from '../calibration/calibrate-forecast.ts';
 import type { Dataset } from '../dataset/index.ts';
 
 /** What training reports for the manifest's `training` block. */
@@ -22,6 +23,7 @@ export interface ManifestInput {
   readonly dataset: Dataset;
   readonly metrics: MetricsSummary;
   readonly training: TrainingFacts;
+  readonly calibration: ForecastCalibration;
   readonly trainerVersion: string;
   readonly modelSha256: string;
   readonly modelBytes: number;
@@ -48,6 +50,7 @@ export function buildManifest(input: ManifestInput): ArtifactManifest {
       featureStd: [...dataset.normalisation.featureStd],
       targetScale: [...dataset.normalisation.targetScale],
     },
+    calibration: { medianScale: [...input.calibration.medianScale], spreadScale: [...input.calibration.spreadScale] },
     io: {
       input: ONNX_INPUT_NAME,
       output: ONNX_OUTPUT_NAME,

@@ -11,6 +11,7 @@ import type { EpochProgress, ProgressReporter } from '../cli/progress.ts';
 import { buildDataset, type Dataset } from '../dataset/index.ts';
 import { exportQuantileLstmToOnnx } from '../export/onnx-export.ts';
 import { checkOnnxParity } from '../export/onnx-parity.ts';
+import { applyForecastCalibration, fitForecastCalibration, type ForecastCalibration } from '../calibration/calibrate-forecast.ts';
 import { buildManifest, type TrainingFacts } from './build-manifest.ts';
 
 /** Maximum element-wise difference allowed between TensorFlow.js and onnxruntime on the test windows. */
@@ -47,7 +48,7 @@ export interface TrainingRunInput {
 }
 
 /**
- * fetch → features → train → backtest → export ONNX → parity check → upload. Throws on any failure;
+ * fetch → features → train → calibrate on validation → backtest → export ONNX → parity check → upload. Throws on any failure;
  * because manifest.json is written last, a failed run never leaves something that looks like a model.
  */
 export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps): Promise<RunSummary> {
@@ -81,13 +82,16 @@ export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps
   deps.progress.finish();
   log.info({ ...trained.facts }, 'training finished');
 
+  const { weights, calibration } = await calibrateOnValidation(trained.weights, dataset, deps.trainer);
+  log.info({ medianScale: calibration.medianScale, spreadScale: calibration.spreadScale }, 'forecast calibrated on the validation split');
+
   const testCount = dataset.test.samples.length;
-  const predictions = await deps.trainer.predict(trained.weights, dataset.test.rawX, testCount);
+  const predictions = await deps.trainer.predict(weights, dataset.test.rawX, testCount);
   const backtest = runBacktest({ dataset, predictions, quantiles: spec.model.quantiles });
   const metrics = summariseBacktest(backtest);
   log.info({ model: metrics.model, naive: metrics.baselines.naive }, metrics.verdict);
 
-  const modelOnnx = exportQuantileLstmToOnnx(trained.weights, { producerVersion: deps.trainerVersion, docString: `${spec.market.exchange} ${spec.market.symbol} ${spec.market.timeframe} ${input.version}` });
+  const modelOnnx = exportQuantileLstmToOnnx(weights, { producerVersion: deps.trainerVersion, docString: `${spec.market.exchange} ${spec.market.symbol} ${spec.market.timeframe} ${input.version}` });
   const parity = await checkOnnxParity({ onnxBytes: modelOnnx, xRaw: dataset.test.rawX, batch: testCount, expected: predictions, tolerance: ONNX_PARITY_TOLERANCE });
   log.info({ maxAbsDiff: parity.maxAbsDiff, checked: parity.checked, tolerance: ONNX_PARITY_TOLERANCE }, 'onnx parity checked');
 
@@ -99,6 +103,7 @@ export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps
     dataset,
     metrics,
     training: trained.facts,
+    calibration,
     trainerVersion: deps.trainerVersion,
     modelSha256: sha256,
     modelBytes: modelOnnx.byteLength,
@@ -123,6 +128,21 @@ export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps
       directionalAccuracy: round(metrics.model.directionalAccuracy),
     },
   };
+}
+
+/** Fit the median shrinkage and conformal interval width on validation windows and fold them into the weights. */
+async function calibrateOnValidation(weights: QuantileLstmWeights, dataset: Dataset, trainer: ForecasterTrainer): Promise<{ weights: QuantileLstmWeights; calibration: ForecastCalibration }> {
+  const samples = dataset.validation.samples;
+  const perWindow = dataset.window * dataset.featureCount;
+  const rawX = new Float32Array(samples.length * perWindow);
+  const actual = new Float32Array(samples.length * dataset.horizon);
+  samples.forEach((sample, i) => {
+    rawX.set(sample.features, i * perWindow);
+    actual.set(sample.targetLogReturns, i * dataset.horizon);
+  });
+  const predictions = await trainer.predict(weights, rawX, samples.length);
+  const calibration = fitForecastCalibration({ predictions, actual, horizon: dataset.horizon, quantiles: weights.quantiles });
+  return { weights: applyForecastCalibration(weights, calibration), calibration };
 }
 
 function round(value: number): number {
