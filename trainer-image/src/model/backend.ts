@@ -74,7 +74,7 @@ async function startBackend(name: BackendName): Promise<void> {
     return;
   }
   if (name === 'wasm') {
-    const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as typeof import('@tensorflow/tfjs-backend-wasm');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // The .wasm binaries sit beside the package's main file; point the loader there explicitly so it
     // does not depend on how the module was resolved (bundled, vitest, plain node).
     const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');

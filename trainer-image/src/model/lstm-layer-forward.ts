@@ -96,18 +96,26 @@ interface StepState {
   readonly hidden: tf.Tensor2D;
 }
 
-function lstmStep(x: tf.Tensor2D, h: tf.Tensor2D, c2: tf.Tensor2D | undefined, layer: GateRows, onesRow: tf.Tensor2D): StepState {
+/** Constants every step uses, made once per layer rather than once per op. */
+interface StepConstants {
+  readonly onesRow: tf.Tensor2D;
+  readonly one: tf.Scalar;
+  readonly two: tf.Scalar;
+  readonly four: tf.Scalar;
+}
+
+function lstmStep(x: tf.Tensor2D, h: tf.Tensor2D, c2: tf.Tensor2D | undefined, layer: GateRows, constants: StepConstants): StepState {
   const batch = x.shape[1];
-  const stacked = tf.concat([x, h, onesRow], 0);
+  const stacked = tf.concat([x, h, constants.onesRow], 0);
   const stacked3 = tf.reshape(stacked, [1, layer.inputSize + layer.units + 1, batch]) as tf.Tensor3D;
   const [input, forget, candidateSigmoid, output] = layer.rows.map((rows) => sigmoidMatMul(rows, stacked3)) as [
     tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D,
   ];
   // 2g = 2·(2·sigmoid(2z) − 1); c2 = f·c2 + i·2g; tanh(c) = 2·sigmoid(c2) − 1.
-  const doubledCandidate = tf.sub(tf.mul(candidateSigmoid, 4), 2) as tf.Tensor2D;
+  const doubledCandidate = tf.sub(tf.mul(candidateSigmoid, constants.four), constants.two) as tf.Tensor2D;
   const inflow = tf.mul(input, doubledCandidate) as tf.Tensor2D;
   const doubledCell = c2 === undefined ? inflow : (tf.add(tf.mul(forget, c2), inflow) as tf.Tensor2D);
-  const cellTanh = tf.sub(tf.mul(tf.sigmoid(doubledCell), 2), 1) as tf.Tensor2D;
+  const cellTanh = tf.sub(tf.mul(tf.sigmoid(doubledCell), constants.two), constants.one) as tf.Tensor2D;
   const hidden = tf.mul(output, cellTanh) as tf.Tensor2D;
   return { stacked, input, forget, candidateSigmoid, doubledCandidate, output, doubledCell, cellTanh, hidden };
 }
@@ -119,20 +127,20 @@ function lstmStep(x: tf.Tensor2D, h: tf.Tensor2D, c2: tf.Tensor2D | undefined, l
  */
 export function forwardLayer(steps: readonly tf.Tensor2D[], layer: GateRows, trace: LstmLayerTrace | undefined): tf.Tensor2D[] {
   const batch = steps[0]!.shape[1];
-  const onesRow = tf.ones([1, batch]) as tf.Tensor2D;
+  const constants: StepConstants = { onesRow: tf.ones([1, batch]), one: tf.scalar(1), two: tf.scalar(2), four: tf.scalar(4) };
   const initialHidden = tf.zeros([layer.units, batch]) as tf.Tensor2D;
   let h = initialHidden;
   let c2: tf.Tensor2D | undefined;
   const outputs: tf.Tensor2D[] = [];
   for (const x of steps) {
     if (trace) {
-      const state = lstmStep(x, h, c2, layer, onesRow);
+      const state = lstmStep(x, h, c2, layer, constants);
       for (const key of Object.keys(trace) as (keyof LstmLayerTrace)[]) trace[key].push(state[key]);
       ({ hidden: h, doubledCell: c2 } = state);
     } else {
       const previousCell = c2;
       const state = tf.tidy(() => {
-        const { hidden, doubledCell } = lstmStep(x, h, c2, layer, onesRow);
+        const { hidden, doubledCell } = lstmStep(x, h, c2, layer, constants);
         return { hidden, doubledCell };
       });
       previousCell?.dispose();
@@ -144,6 +152,6 @@ export function forwardLayer(steps: readonly tf.Tensor2D[], layer: GateRows, tra
     c2?.dispose();
     initialHidden.dispose();
   }
-  onesRow.dispose();
+  tf.dispose(Object.values(constants));
   return outputs;
 }

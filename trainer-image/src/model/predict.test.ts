@@ -49,6 +49,12 @@ describe('predictQuantiles', () => {
     const weights = randomQuantileLstmWeights(SHAPE, 7);
     expect(() => predictQuantiles(weights, new Float32Array(SHAPE.window * SHAPE.inputSize + 1))).toThrow(/xRaw length 22/);
   });
+
+  it('names a weight array of the wrong size', () => {
+    const weights = randomQuantileLstmWeights(SHAPE, 8);
+    const broken = { ...weights, layers: [weights.layers[0]!, { ...weights.layers[1]!, recurrent: new Float32Array(5) }] };
+    expect(() => predictQuantiles(broken, rawWindows(1, 9))).toThrow(/weights\.layers\[1\]\.recurrent has 5 values, expected 144/);
+  });
 });
 
 describe('forwardQuantileLstmReference', () => {

@@ -15,6 +15,9 @@ export function predictQuantiles(weights: QuantileLstmWeights, xRaw: Float32Arra
   if (xRaw.length % perWindow !== 0) {
     throw new RangeError(`xRaw length ${xRaw.length} is not a multiple of window × inputSize = ${perWindow}`);
   }
+  for (const [name, length] of [['featureMean', inputSize], ['featureStd', inputSize], ['targetScale', horizon]] as const) {
+    if (weights[name].length !== length) throw new RangeError(`weights.${name} has ${weights[name].length} entries, expected ${length}`);
+  }
   const count = xRaw.length / perWindow;
   const perForecast = horizon * quantiles.length;
   const out = new Float32Array(count * perForecast);

@@ -52,16 +52,28 @@ export function disposeParams(params: QuantileLstmParams): void {
   for (const tensor of parameterList(params)) tensor.dispose();
 }
 
-/** Constant parameter tensors from exported weights, for prediction. */
+/** Constant parameter tensors from exported weights, for prediction; a RangeError names an array of the wrong size. */
 export function paramsFromWeights(weights: QuantileLstmWeights): QuantileLstmParams {
   const { inputSize, units, horizon, quantiles } = weights;
+  const outputs = horizon * quantiles.length;
+  const expect = (name: string, array: Float32Array, length: number): void => {
+    if (array.length !== length) throw new RangeError(`weights.${name} has ${array.length} values, expected ${length}`);
+  };
+  if (weights.layers.length === 0) throw new RangeError('weights.layers must hold at least one LSTM layer');
+  weights.layers.forEach((layer, l) => {
+    expect(`layers[${l}].kernel`, layer.kernel, (l === 0 ? inputSize : units) * 4 * units);
+    expect(`layers[${l}].recurrent`, layer.recurrent, units * 4 * units);
+    expect(`layers[${l}].bias`, layer.bias, 4 * units);
+  });
+  expect('head.kernel', weights.head.kernel, units * outputs);
+  expect('head.bias', weights.head.bias, outputs);
   return {
     layers: weights.layers.map((layer, l) => ({
       kernel: tf.tensor2d(layer.kernel, [l === 0 ? inputSize : units, 4 * units]),
       recurrent: tf.tensor2d(layer.recurrent, [units, 4 * units]),
       bias: tf.tensor1d(layer.bias),
     })),
-    headKernel: tf.tensor2d(weights.head.kernel, [units, horizon * quantiles.length]),
+    headKernel: tf.tensor2d(weights.head.kernel, [units, outputs]),
     headBias: tf.tensor1d(weights.head.bias),
   };
 }

@@ -93,6 +93,12 @@ describe('trainQuantileLstm', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('stops with NonFiniteLossError when the validation loss is not finite', async () => {
+    const poisoned = Float32Array.from(validation.x);
+    poisoned[7] = Number.NaN;
+    await expect(trainQuantileLstm(options({ xVal: poisoned, epochs: 2 }))).rejects.toThrow(/validation loss became NaN in epoch 1;/);
+  });
+
   it('names the option that does not fit the data', async () => {
     await expect(trainQuantileLstm(options({ y: train.y.subarray(1) }))).rejects.toThrow(/^y length/);
     await expect(trainQuantileLstm(options({ targetScale: [1] }))).rejects.toThrow(/targetScale has 1 entries, expected 2/);

@@ -81,14 +81,22 @@ export async function trainQuantileLstm(options: TrainQuantileLstmOptions): Prom
           tf.dispose([...steps, targets]);
         }
         if (!result.applied) {
-          const bad = Number.isFinite(result.loss) ? result.gradientNorm : result.loss;
-          throw new NonFiniteLossError(epoch, batch, bad, options.learningRate);
+          const lossIsBad = !Number.isFinite(result.loss);
+          throw new NonFiniteLossError({
+            epoch,
+            batch,
+            quantity: lossIsBad ? 'loss' : 'gradient norm',
+            value: lossIsBad ? result.loss : result.gradientNorm,
+            learningRate: options.learningRate,
+          });
         }
         lossSum += result.loss * rows.length;
       }
       trainingSeconds += (performance.now() - started) / 1000;
       const valLoss = meanPinballLoss(params, validation, quantiles);
-      if (!Number.isFinite(valLoss)) throw new NonFiniteLossError(epoch, 0, valLoss, options.learningRate);
+      if (!Number.isFinite(valLoss)) {
+        throw new NonFiniteLossError({ epoch, batch: 0, quantity: 'validation loss', value: valLoss, learningRate: options.learningRate });
+      }
       const record = { epoch, loss: lossSum / sampleCount, valLoss, seconds: (performance.now() - started) / 1000 };
       history.push(record);
       options.onEpoch?.({ ...record, epochs });

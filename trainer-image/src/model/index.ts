@@ -1,0 +1,6 @@
+/** The trainer's model: a fast TensorFlow.js quantile LSTM (core/model-weights.ts semantics), its backend and its checks. */
+export { BACKEND_NAMES, activeBackendName, isBackendName, selectBackend, type BackendLog, type BackendName, type SelectBackendOptions } from './backend.ts';
+export { NonFiniteLossError } from './errors.ts';
+export { predictQuantiles } from './predict.ts';
+export { forwardQuantileLstmReference } from './reference-forward.ts';
+export { trainQuantileLstm, type EpochInfo, type EpochRecord, type TrainQuantileLstmOptions, type TrainQuantileLstmResult } from './train.ts';
