@@ -19,7 +19,7 @@ export const ModelSpecSchema = Type.Object(
   {
     window: Type.Integer({ minimum: 8, maximum: 512, default: 72, description: 'candles of history per forecast' }),
     horizon: Type.Integer({ minimum: 1, maximum: 168, default: 24, description: 'future candles forecast at once' }),
-    units: Type.Integer({ minimum: 4, maximum: 512, default: 32, description: 'LSTM units per layer' }),
+    units: Type.Integer({ minimum: 4, maximum: 512, default: 64, description: 'LSTM units per layer' }),
     layers: Type.Integer({ minimum: 1, maximum: 4, default: 1, description: 'stacked LSTM layers' }),
     dropout: Type.Number({ minimum: 0, maximum: 0.9, default: 0.1, description: 'dropout on LSTM outputs during training' }),
     epochs: Type.Integer({ minimum: 1, maximum: 1000, default: 30, description: 'maximum training epochs' }),
