@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { BadInputError } from '../errors.ts';
+import { parseTrainingSpec } from '../spec.ts';
+import { resolveForecastModelSpec, resolveTrainingRunSpec, trainerSpecOf } from './resolve.ts';
+
+const market = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', lookback: 500 };
+
+describe('resolveForecastModelSpec', () => {
+  it('fills every nested default when only the market is given', () => {
+    const spec = resolveForecastModelSpec({ market });
+    expect(spec.model.window).toBe(72);
+    expect(spec.model.quantiles).toEqual([0.1, 0.5, 0.9]);
+    expect(spec.training).toMatchObject({ gpu: false, backoffLimit: 1, activeDeadlineSeconds: 7200, successfulRunsHistoryLimit: 3, failedRunsHistoryLimit: 3, artifactRetention: 'Delete' });
+    expect(spec.training.schedule).toBeUndefined();
+    expect(spec.promotion).toEqual({ policy: 'BeatBaseline', metric: 'mase' });
+    expect(spec.serving).toEqual({ replicas: 1 });
+    expect(spec.suspend).toBe(false);
+  });
+
+  it('names the offending field', () => {
+    expect(() => resolveForecastModelSpec({ market, serving: { replicas: 0 } })).toThrow(/spec\.serving\.replicas/);
+    expect(() => resolveForecastModelSpec({ market, promotion: { policy: 'Sometimes' } })).toThrow(/spec\.promotion\.policy/);
+    expect(() => resolveForecastModelSpec({ market: { ...market, symbol: 'btc-usdt' } })).toThrow(BadInputError);
+  });
+
+  it('rejects unknown fields so typos surface', () => {
+    expect(() => resolveForecastModelSpec({ market, trainig: {} })).toThrow(/spec\.trainig: is not a known field/);
+  });
+
+  it('applies the trainer quantile rules', () => {
+    expect(() => resolveForecastModelSpec({ market, model: { quantiles: [0.2, 0.8] } })).toThrow(/median 0\.5/);
+  });
+
+  it('accepts cron schedules and macros, refuses a single word', () => {
+    expect(resolveForecastModelSpec({ market, training: { schedule: '0 */6 * * *' } }).training.schedule).toBe('0 */6 * * *');
+    expect(resolveForecastModelSpec({ market, training: { schedule: '@daily' } }).training.schedule).toBe('@daily');
+    expect(() => resolveForecastModelSpec({ market, training: { schedule: 'sometimes' } })).toThrow(/spec\.training\.schedule/);
+  });
+});
+
+describe('resolveTrainingRunSpec', () => {
+  it('defaults a hand-written run to a Manual retrain', () => {
+    const spec = resolveTrainingRunSpec({ forecastModel: 'btc', market });
+    expect(spec.reason).toBe('Manual');
+    expect(spec.training.gpu).toBe(false);
+  });
+
+  it('gives the trainer a spec its own parser accepts, without Job settings', () => {
+    const spec = resolveTrainingRunSpec({ forecastModel: 'btc', reason: 'Scheduled', market, training: { gpu: true } });
+    const trainer = trainerSpecOf(spec);
+    expect(Object.keys(trainer).sort()).toEqual(['forecastModel', 'market', 'model', 'reason']);
+    expect(parseTrainingSpec(JSON.parse(JSON.stringify(trainer))).market.symbol).toBe('BTC/USDT');
+  });
+
+  it('requires the owning ForecastModel', () => {
+    expect(() => resolveTrainingRunSpec({ market })).toThrow(/spec\.forecastModel: is required/);
+  });
+});

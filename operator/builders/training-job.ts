@@ -1,0 +1,96 @@
+import type { V1Job, V1Toleration } from '@kubernetes/client-node';
+import { API_GROUP_VERSION, TRAINING_RUN_NAMES } from '../../core/crd/group.ts';
+import type { ResourceRequirements } from '../../core/crd/kubernetes-types.ts';
+import { trainerSpecOf, type ResolvedTrainingRunSpec } from '../../core/crd/resolve.ts';
+import { controllerReference, type TrainingRunObject } from '../kube/objects.ts';
+import { LABELS, MANAGED_BY, labelValue, trainingJobName } from '../naming.ts';
+import { containerResources } from './resources.ts';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+
+/** Resource name of the GPU the trainer asks for. */
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+/** Where the trainer writes its one-line summary; the kubelet copies it into the Pod status. */
+export const TERMINATION_MESSAGE_PATH = '/dev/termination-log';
+/** Name of the trainer container. */
+export const TRAINER_CONTAINER = 'trainer';
+
+/** What the trainer Job needs beyond the TrainingRun itself. */
+export interface TrainingJobOptions {
+  readonly image: string;
+  readonly imagePullPolicy: string;
+  readonly s3SecretName: string;
+  readonly artifactUri: string;
+  readonly ttlSecondsAfterFinished: number;
+  /** Requests and limits when the run names none. */
+  readonly defaultResources: ResourceRequirements;
+}
+
+function gpuTolerations(gpu: boolean, tolerations: readonly V1Toleration[]): V1Toleration[] {
+  const list = [...tolerations];
+  // GPU node pools are commonly tainted nvidia.com/gpu:NoSchedule; without this a GPU run would never schedule.
+  if (gpu && !list.some((t) => t.key === GPU_RESOURCE)) list.push({ key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' });
+  return list;
+}
+
+/** The trainer Job of a TrainingRun (`<run>-train`), owned by the run. Pure: same inputs, same Job. */
+export function buildTrainingJob(run: TrainingRunObject, spec: ResolvedTrainingRunSpec, options: TrainingJobOptions): V1Job {
+  const name = trainingJobName(run.metadata.name);
+  const settings = spec.training;
+  const resources = settings.resources ?? options.defaultResources;
+  const gpuLimit: ResourceRequirements = settings.gpu ? { limits: { [GPU_RESOURCE]: 1 } } : {};
+  const labels = {
+    [LABELS.name]: 'mur-trainer',
+    [LABELS.component]: 'trainer',
+    [LABELS.partOf]: 'make-us-rich',
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.forecastModel]: labelValue(spec.forecastModel),
+    [LABELS.trainingRun]: labelValue(run.metadata.name),
+  };
+  const tolerations = gpuTolerations(settings.gpu, (settings.tolerations ?? []) as V1Toleration[]);
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name,
+      namespace: run.metadata.namespace,
+      labels,
+      ownerReferences: [controllerReference(run, API_GROUP_VERSION, TRAINING_RUN_NAMES.kind)],
+    },
+    spec: {
+      backoffLimit: settings.backoffLimit,
+      activeDeadlineSeconds: settings.activeDeadlineSeconds,
+      ttlSecondsAfterFinished: options.ttlSecondsAfterFinished,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          automountServiceAccountToken: false,
+          securityContext: restrictedPodSecurityContext(),
+          ...(settings.nodeSelector ? { nodeSelector: { ...settings.nodeSelector } } : {}),
+          ...(tolerations.length > 0 ? { tolerations } : {}),
+          containers: [
+            {
+              name: TRAINER_CONTAINER,
+              image: options.image,
+              imagePullPolicy: options.imagePullPolicy,
+              env: [
+                { name: 'MUR_TRAINING_SPEC', value: JSON.stringify(trainerSpecOf(spec)) },
+                { name: 'MUR_ARTIFACT_URI', value: options.artifactUri },
+                { name: 'MUR_MODEL_VERSION', value: run.metadata.name },
+                { name: 'MUR_TERMINATION_MESSAGE_PATH', value: TERMINATION_MESSAGE_PATH },
+              ],
+              envFrom: [{ secretRef: { name: options.s3SecretName } }],
+              resources: containerResources(resources, gpuLimit),
+              securityContext: restrictedContainerSecurityContext(),
+              terminationMessagePath: TERMINATION_MESSAGE_PATH,
+              // A trainer that dies before writing its summary still leaves the tail of its log for the operator.
+              terminationMessagePolicy: 'FallbackToLogsOnError',
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+    },
+  };
+}

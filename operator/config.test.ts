@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseOperatorConfig } from './config.ts';
+
+const required = { MUR_TRAINER_IMAGE: 'ghcr.io/mur/trainer:1', MUR_SERVER_IMAGE: 'ghcr.io/mur/server:1' };
+
+describe('parseOperatorConfig', () => {
+  it('applies defaults around the two required images', () => {
+    const config = parseOperatorConfig({ ...required, HOSTNAME: 'operator-0' });
+    expect(config.watchNamespaces).toEqual([]);
+    expect(config.s3SecretName).toBe('mur-s3');
+    expect(config.artifactBaseUri).toBe('s3://mur-models/');
+    expect(config.leaderElection).toMatchObject({ enabled: true, identity: 'operator-0', leaseDurationSeconds: 15 });
+    expect(Object.isFrozen(config.leaderElection)).toBe(true);
+  });
+
+  it('reads lists, numbers, booleans and JSON resources', () => {
+    const config = parseOperatorConfig({
+      ...required,
+      MUR_WATCH_NAMESPACES: 'markets, research',
+      MUR_WORKERS: '4',
+      MUR_LEADER_ELECT: 'false',
+      MUR_ARTIFACT_BASE_URI: 's3://models/prod',
+      MUR_TRAINER_RESOURCES: '{"requests":{"cpu":"4"},"limits":{"memory":"16Gi"}}',
+    });
+    expect(config.watchNamespaces).toEqual(['markets', 'research']);
+    expect(config.workers).toBe(4);
+    expect(config.leaderElection.enabled).toBe(false);
+    expect(config.artifactBaseUri).toBe('s3://models/prod/');
+    expect(config.trainerResources).toEqual({ requests: { cpu: '4' }, limits: { memory: '16Gi' } });
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => parseOperatorConfig({ MUR_SERVER_IMAGE: 'x' })).toThrow('MUR_TRAINER_IMAGE is required');
+    expect(() => parseOperatorConfig({ ...required, MUR_WORKERS: 'many' })).toThrow(/MUR_WORKERS must be an integer/);
+    expect(() => parseOperatorConfig({ ...required, MUR_WATCH_NAMESPACES: 'Markets' })).toThrow(/MUR_WATCH_NAMESPACES/);
+    expect(() => parseOperatorConfig({ ...required, MUR_ARTIFACT_BASE_URI: 'models' })).toThrow(/MUR_ARTIFACT_BASE_URI/);
+    expect(() => parseOperatorConfig({ ...required, MUR_TRAINER_RESOURCES: '{"requests":{"cpu":[1]}}' })).toThrow(/MUR_TRAINER_RESOURCES\.requests\.cpu/);
+  });
+});

@@ -1,0 +1,37 @@
+/** An Event a decision asks to record about one object. */
+export interface EventIntent {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** Event and condition reasons of the ForecastModel controller. */
+export const FM_REASONS = {
+  trainingRunCreated: 'TrainingRunCreated',
+  modelPromoted: 'ModelPromoted',
+  modelRejected: 'ModelRejected',
+  runSucceeded: 'RunSucceeded',
+  runFailed: 'RunFailed',
+  training: 'Training',
+  noRun: 'NoRun',
+  suspended: 'Suspended',
+  noModel: 'NoModel',
+  rollingOut: 'RollingOut',
+  available: 'Available',
+  invalidSpec: 'InvalidSpec',
+  invalidSchedule: 'InvalidSchedule',
+  asExpected: 'AsExpected',
+} as const;
+
+/** Event and condition reasons of the TrainingRun controller. */
+export const TR_REASONS = {
+  jobCreated: 'JobCreated',
+  pending: 'Pending',
+  running: 'Running',
+  trainingSucceeded: 'TrainingSucceeded',
+  trainingFailed: 'TrainingFailed',
+  badInput: 'BadInput',
+  invalidSpec: 'InvalidSpec',
+  summaryMissing: 'SummaryMissing',
+  jobMissing: 'JobMissing',
+} as const;

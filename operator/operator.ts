@@ -1,0 +1,179 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../core/logger.ts';
+import type { OperatorConfig } from './config.ts';
+import { createForecastModelReconciler } from './forecast-model/reconcile.ts';
+import { createEventRecorder } from './kube/event-recorder.ts';
+import { createOperatorInformers, type OperatorInformers } from './kube/informers.ts';
+import { objectKey } from './kube/objects.ts';
+import { createKubeRest, type KubeRest } from './kube/rest-client.ts';
+import { startLeaderElection, type LeaderElection } from './leader/leader-election.ts';
+import { createOperatorMetrics, type OperatorMetrics } from './metrics.ts';
+import { createWorkQueue, type WorkQueue } from './queue/work-queue.ts';
+import { secretBackedArtifactStores, type ArtifactStoreOpener } from './training-run/artifact-cleanup.ts';
+import { createTrainingRunReconciler } from './training-run/reconcile.ts';
+
+/** What the operator is built from; tests pass a fake API server's KubeConfig and a fake clock. */
+export interface OperatorDeps {
+  readonly config: OperatorConfig;
+  readonly kubeConfig: KubeConfig;
+  readonly log: Logger;
+  readonly now?: () => Date;
+  readonly openArtifacts?: ArtifactStoreOpener;
+  readonly metrics?: OperatorMetrics;
+  /** Called when leadership is lost; main exits so the restarted process starts clean. */
+  readonly onLostLeadership?: () => void;
+}
+
+/** A running operator. */
+export interface Operator {
+  readonly metrics: OperatorMetrics;
+  /** Campaign for leadership (or start at once when leader election is off); resolves after the first round. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  healthy(): boolean;
+  ready(): boolean;
+  /** Reconcile every object again now, as the periodic resync does. */
+  resyncAll(): void;
+  /** Resolves once both queues are empty and no reconcile runs (for tests and the benchmark). */
+  settled(): Promise<void>;
+}
+
+/** Wire the informers, queues and controllers of the operator. */
+export function createOperator(deps: OperatorDeps): Operator {
+  const { config, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? createOperatorMetrics();
+  const rest: KubeRest = createKubeRest(deps.kubeConfig, (verb, _path, status) => metrics.apiRequests.inc({ verb, code: String(status) }));
+  const recorder = createEventRecorder({ rest, component: 'make-us-rich-operator', instance: config.leaderElection.identity, log, now });
+  let informers: OperatorInformers | undefined;
+  let queues: { forecastModels: WorkQueue; trainingRuns: WorkQueue } | undefined;
+  let election: LeaderElection | undefined;
+  let synced = false;
+  let stopped = false;
+
+  function queueFor(controller: string, handler: (key: string) => Promise<unknown>): WorkQueue {
+    return createWorkQueue({
+      concurrency: config.workers,
+      handler: handler as never,
+      onDone: (key, ms, error) => {
+        metrics.reconciles.inc({ controller, result: error === undefined ? 'success' : 'error' });
+        metrics.reconcileDuration.observe({ controller }, ms / 1000);
+        if (error === undefined) return;
+        metrics.reconcileErrors.inc({ controller });
+        log.warn({ controller, key, err: error }, 'reconcile failed; will retry');
+      },
+    });
+  }
+
+  async function startControllers(): Promise<void> {
+    const routing = {
+      forecastModelChanged: (key: string) => synced && queues?.forecastModels.add(key),
+      trainingRunChanged: (key: string) => synced && queues?.trainingRuns.add(key),
+    };
+    informers = createOperatorInformers({ rest, kubeConfig: deps.kubeConfig, namespaces: config.watchNamespaces, resyncMs: config.resyncSeconds * 1000, log, routing });
+    const forecastModelReconciler = createForecastModelReconciler({
+      rest,
+      informers,
+      recorder,
+      now,
+      log,
+      settings: {
+        inference: {
+          image: config.serverImage,
+          imagePullPolicy: config.imagePullPolicy,
+          s3SecretName: config.s3SecretName,
+          tokenSecretName: config.tokenSecretName,
+          defaultResources: config.serverResources,
+          clusterDomain: config.clusterDomain,
+        },
+      },
+    });
+    const trainingRunReconciler = createTrainingRunReconciler({
+      rest,
+      informers,
+      recorder,
+      now,
+      log,
+      openArtifacts: deps.openArtifacts ?? secretBackedArtifactStores(rest, config.s3SecretName),
+      settings: {
+        trainerImage: config.trainerImage,
+        imagePullPolicy: config.imagePullPolicy,
+        s3SecretName: config.s3SecretName,
+        artifactBaseUri: config.artifactBaseUri,
+        jobTtlSeconds: config.jobTtlSeconds,
+        trainerResources: config.trainerResources,
+      },
+    });
+    queues = { forecastModels: queueFor('forecastmodel', forecastModelReconciler), trainingRuns: queueFor('trainingrun', trainingRunReconciler) };
+    metrics.queueDepth.reset();
+    await informers.start();
+    if (stopped) return;
+    // Handlers stay quiet until every cache is filled, so no reconcile decides on a half-listed world.
+    synced = true;
+    resyncAll();
+    log.info({ namespaces: config.watchNamespaces.length > 0 ? config.watchNamespaces : 'all' }, 'controllers started');
+  }
+
+  function resyncAll(): void {
+    if (!informers || !queues || !synced) return;
+    for (const fm of informers.forecastModels.list()) queues.forecastModels.add(objectKey(fm.metadata.namespace, fm.metadata.name));
+    for (const run of informers.trainingRuns.list()) queues.trainingRuns.add(objectKey(run.metadata.namespace, run.metadata.name));
+  }
+
+  const depthTimer = setInterval(() => {
+    if (!queues) return;
+    metrics.queueDepth.set({ controller: 'forecastmodel' }, queues.forecastModels.depth());
+    metrics.queueDepth.set({ controller: 'trainingrun' }, queues.trainingRuns.depth());
+  }, 1000);
+  depthTimer.unref();
+
+  return {
+    metrics,
+    async start() {
+      if (!config.leaderElection.enabled) {
+        metrics.leader.set(1);
+        await startControllers();
+        return;
+      }
+      const leading = Promise.withResolvers<void>();
+      election = startLeaderElection({
+        rest,
+        namespace: config.operatorNamespace,
+        name: config.leaderElection.leaseName,
+        identity: config.leaderElection.identity,
+        durationSeconds: config.leaderElection.leaseDurationSeconds,
+        retryPeriodSeconds: config.leaderElection.retryPeriodSeconds,
+        log,
+        onStartedLeading: () => {
+          metrics.leader.set(1);
+          startControllers().then(leading.resolve, leading.reject);
+        },
+        onStoppedLeading: () => {
+          metrics.leader.set(0);
+          synced = false;
+          informers?.stop();
+          void queues?.forecastModels.shutdown();
+          void queues?.trainingRuns.shutdown();
+          deps.onLostLeadership?.();
+        },
+      });
+      // A standby resolves at once and keeps campaigning in the background.
+      await Promise.race([leading.promise, new Promise((resolve) => setTimeout(resolve, 100))]);
+    },
+    async stop() {
+      stopped = true;
+      synced = false;
+      clearInterval(depthTimer);
+      informers?.stop();
+      await Promise.all([queues?.forecastModels.shutdown(), queues?.trainingRuns.shutdown()]);
+      await election?.stop();
+    },
+    healthy: () => !stopped,
+    ready: () => (config.leaderElection.enabled && !election?.isLeader() ? !stopped : synced),
+    resyncAll,
+    async settled() {
+      if (!queues) return;
+      await Promise.all([queues.forecastModels.drained(), queues.trainingRuns.drained()]);
+    },
+  };
+}

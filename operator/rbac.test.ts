@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { operatorClusterRules, operatorNamespaceRules } from './rbac.ts';
+
+describe('operator RBAC rules', () => {
+  const rules = [...operatorClusterRules({ s3SecretName: 'mur-s3' }), ...operatorNamespaceRules()];
+
+  it('has no wildcard anywhere', () => {
+    for (const rule of rules) {
+      expect([...rule.apiGroups, ...rule.resources, ...rule.verbs, ...(rule.resourceNames ?? [])]).not.toContain('*');
+    }
+  });
+
+  it('only reads Secrets, and only the named S3 credentials', () => {
+    const secretRules = rules.filter((r) => r.resources.includes('secrets'));
+    expect(secretRules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['mur-s3'] }]);
+  });
+
+  it('never writes the spec of a ForecastModel', () => {
+    const fm = rules.find((r) => r.resources.includes('forecastmodels'));
+    expect(fm?.verbs).toEqual(['get', 'list', 'watch']);
+  });
+});
