@@ -47,7 +47,7 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Back
       return name;
     } catch (error) {
       skipped[name] = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-      if (prefer === undefined) log.warn({ backend: name, reason: skipped[name] }, `TensorFlow.js backend ${name} unavailable`);
+      if (prefer === undefined) log.info({ backend: name, reason: skipped[name] }, `TensorFlow.js backend ${name} unavailable`);
     }
   }
   if (prefer !== undefined) {
