@@ -1,0 +1,165 @@
+// npm run demo — train a pair, serve it, and show how to ask it for a forecast, all on this machine.
+//
+//   npm run demo                                   offline: replays recorded candles (../shared/data or --data)
+//   npm run demo -- --data my-candles.csv          offline, your own CSV (Binance kline dump or OHLCV)
+//   npm run demo -- --exchange binance --symbol BTC/USDT   live: trains on and serves from the real exchange
+//
+// Offline mode shifts the recorded candles so the series runs into the present: the local exchange
+// mirror then "closes" a new candle every hour, exactly as a real exchange would, and the server follows it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Candle } from '../core/candle.ts';
+import { timeframeMs } from '../core/timeframe.ts';
+import { createCsvCandleSource } from '../trainer-image/src/candles/index.ts';
+import { startExchangeReplayServer } from '../test/support/exchange-replay-server.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SHARED_DATA = path.resolve(ROOT, '../shared/data/ETHUSDT-1h-binance-2020-01-01_2022-04-11.csv');
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    exchange: { type: 'string' },
+    symbol: { type: 'string' },
+    timeframe: { type: 'string', default: '1h' },
+    lookback: { type: 'string', default: '8760' },
+    epochs: { type: 'string', default: '30' },
+    port: { type: 'string', default: '8080' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(`Usage: npm run demo -- [--data FILE | --exchange ID --symbol BASE/QUOTE] [--timeframe 1h] [--lookback 8760] [--epochs 30] [--port 8080]\n`);
+  process.exit(0);
+}
+
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+async function shutdown(code: number): Promise<never> {
+  for (const child of children) child.kill('SIGTERM');
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+const demoDir = path.join(ROOT, '.demo');
+const runName = `demo-${new Date().toISOString().replace(/[-:.]/g, '').toLowerCase()}`;
+const artifactDir = path.join(demoDir, 'artifacts', runName);
+let exchange = values.exchange ?? 'binance';
+let symbol = values.symbol ?? 'ETH/USDT';
+let exchangeUrl: string | undefined;
+
+if (!values.exchange) {
+  const data = values.data ? path.resolve(values.data) : SHARED_DATA;
+  if (!existsSync(data)) {
+    process.stderr.write(`No candle file found at ${data}.\nPass --data FILE (a Binance kline dump or OHLCV CSV), or train live with --exchange binance --symbol BTC/USDT.\n`);
+    process.exit(2);
+  }
+  const { candles } = await createCsvCandleSource({ path: data, timeframe: values.timeframe }).load();
+  const replay = await startExchangeReplayServer({ candles: shiftIntoPresent(candles, timeframeMs(values.timeframe)), timeframe: values.timeframe, symbol });
+  cleanups.push(() => replay.close());
+  exchangeUrl = replay.url;
+  exchange = 'binance';
+  process.stdout.write(`Replaying ${candles.length} recorded candles from ${path.basename(data)} as ${exchange} ${symbol} at ${replay.url}\n`);
+}
+
+process.stdout.write(`\n== 1/2 Training ${exchange} ${symbol} ${values.timeframe} (artifact: ${artifactDir})\n`);
+const trainArgs = ['bin/mur.ts', 'train', '--exchange', exchange, '--symbol', symbol, '--timeframe', values.timeframe, '--lookback', values.lookback, '--epochs', values.epochs, '--artifact', artifactDir, '--version', runName];
+if (exchangeUrl) trainArgs.push('--exchange-url', exchangeUrl);
+const trainExit = await run(process.execPath, trainArgs, { LOG_LEVEL: 'warn' });
+if (trainExit !== 0) {
+  process.stderr.write(`Training failed (exit ${trainExit}); see the messages above.\n`);
+  await shutdown(trainExit);
+}
+
+const tokenDir = path.join(demoDir, 'tokens');
+const token = randomBytes(24).toString('base64url');
+await mkdir(tokenDir, { recursive: true });
+await writeFile(path.join(tokenDir, 'demo'), token, { mode: 0o600 });
+
+process.stdout.write(`\n== 2/2 Serving on http://127.0.0.1:${values.port}\n`);
+const server = spawn(process.execPath, ['server-image/src/main.ts'], {
+  cwd: ROOT,
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: {
+    ...process.env,
+    PORT: values.port,
+    HOST: '127.0.0.1',
+    MODEL_URI: pathToFileURL(`${artifactDir}/`).href,
+    TOKEN_DIR: tokenDir,
+    LOG_LEVEL: 'warn',
+    ...(exchangeUrl ? { EXCHANGE_BASE_URL: exchangeUrl } : {}),
+  },
+});
+children.push(server);
+server.on('exit', (code) => {
+  process.stderr.write(`The inference server stopped (exit ${code}).\n`);
+  void shutdown(code ?? 1);
+});
+
+const base = `http://127.0.0.1:${values.port}`;
+if (await waitForReady(`${base}/readyz`, 60_000)) {
+  // Ready means the model is loaded; the first live forecast follows once the candle feed has caught up.
+  let forecast = await fetch(`${base}/v1/forecast`, { headers: { authorization: `Bearer ${token}` } });
+  for (let attempt = 0; attempt < 60 && forecast.status === 503; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    forecast = await fetch(`${base}/v1/forecast`, { headers: { authorization: `Bearer ${token}` } });
+  }
+  const body: unknown = await forecast.json();
+  process.stdout.write(`\nReady. First forecast (HTTP ${forecast.status}):\n${JSON.stringify(body, null, 2).split('\n').slice(0, 30).join('\n')}\n…\n`);
+  process.stdout.write(
+    [
+      '',
+      'Try it:',
+      `  export MUR_TOKEN=${token}`,
+      `  curl -s -H "Authorization: Bearer $MUR_TOKEN" ${base}/v1/forecast`,
+      `  curl -s -H "Authorization: Bearer $MUR_TOKEN" ${base}/v1/model`,
+      `  curl -s ${base}/metrics | grep mur_`,
+      `  curl -s ${base}/openapi.json`,
+      '',
+      `Backtest of this model: ${path.join(artifactDir, 'backtest.json')}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+} else {
+  process.stderr.write('The server did not become ready within 60 s.\n');
+  await shutdown(1);
+}
+
+/** Shift a recorded series so that its last week lies in the future: the mirror keeps closing candles. */
+function shiftIntoPresent(candles: readonly Candle[], stepMs: number): Candle[] {
+  const aheadSteps = Math.min(168, Math.floor(candles.length / 10));
+  const pivot = candles[candles.length - 1 - aheadSteps]!;
+  const currentSlot = Math.floor(Date.now() / stepMs) * stepMs;
+  const shift = currentSlot - stepMs - pivot.time;
+  return candles.map((candle) => ({ ...candle, time: candle.time + shift }));
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+    children.push(child);
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+async function waitForReady(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}

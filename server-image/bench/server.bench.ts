@@ -1,0 +1,118 @@
+// `npm run bench:server` (node server-image/bench/server.bench.ts): the inference service against a bare
+// Hono JSON endpoint in the same run.
+// Each server gets core 0, the load generator (autocannon, its own process) core 1. Prints one JSON document;
+// BENCH_DURATION_SECONDS (default 8) sets the measured seconds of each run.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FileArtifactStore } from '../../core/storage/file-artifact-store.ts';
+import { startExchangeReplayServer } from '../../test/support/exchange-replay-server.ts';
+import { makeCandles, makeModelArtifact, writeModelArtifact } from '../../test/support/server-fixtures.ts';
+import { CAN_PIN, pinSelf, runLoad, startTarget, waitFor200, type LoadResult, type LoadSpec } from './bench-processes.ts';
+
+const SERVER_CORE = 0;
+const LOAD_CORE = 1;
+const CONNECTIONS = 50;
+const DURATION_SECONDS = Number(process.env['BENCH_DURATION_SECONDS'] ?? 8);
+const WARMUP_SECONDS = 2;
+const TOKEN = 'bench-token-4f9c2a7e1b3d5f60';
+const MODEL = { window: 72, horizon: 24, units: 64, layers: 1, quantiles: [0.1, 0.5, 0.9] } as const;
+const HOUR_MS = 3_600_000;
+
+const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const loadScript = here('load-generator.ts');
+
+pinSelf(LOAD_CORE);
+const workDir = await mkdtemp(join(tmpdir(), 'mur-bench-server-'));
+const artifact = makeModelArtifact({ ...MODEL, seed: 11 });
+const store = new FileArtifactStore(`file://${join(workDir, 'artifact')}/`);
+await writeModelArtifact(store, artifact);
+await mkdir(join(workDir, 'tokens'));
+await writeFile(join(workDir, 'tokens', 'bench'), `${TOKEN}\n`);
+const lastClosed = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
+const candles = makeCandles({ start: lastClosed - 199 * HOUR_MS, count: 200, seed: 5 });
+const exchange = await startExchangeReplayServer({ candles, timeframe: '1h', symbol: 'BTC/USDT' });
+
+const auth = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
+const lastWindow = candles.slice(-(MODEL.window + 1));
+const objectBody = JSON.stringify({ candles: lastWindow });
+const tupleBody = JSON.stringify({ candles: lastWindow.map((c) => [c.time, c.open, c.high, c.low, c.close, c.volume]) });
+
+const serverEnv = (batching: boolean): Record<string, string> => ({
+  MODEL_URI: store.baseUri,
+  HOST: '127.0.0.1',
+  PORT: '0',
+  TOKEN_DIR: join(workDir, 'tokens'),
+  EXCHANGE_BASE_URL: exchange.url,
+  ORT_THREADS: '1',
+  // The limiter runs on every request but never refuses: the benchmark measures serving, not the limit.
+  RATE_LIMIT_PER_SECOND: '10000000',
+  BATCH_ENABLED: String(batching),
+  LOG_LEVEL: 'info',
+});
+
+const load = (url: string, overrides: Partial<LoadSpec> = {}): Promise<LoadResult> =>
+  runLoad(LOAD_CORE, loadScript, { url, method: 'GET', headers: auth, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, warmupSeconds: WARMUP_SECONDS, ...overrides });
+const post = (url: string, body: string, connections = CONNECTIONS, durationSeconds = DURATION_SECONDS) =>
+  load(`${url}/v1/forecast`, { method: 'POST', body, connections, durationSeconds });
+
+/** Mean feature windows per onnxruntime call so far, from the server's own histogram. */
+async function meanBatchSize(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+  return Math.round((read('mur_inference_batch_size_sum') / read('mur_inference_batch_size_count')) * 10) / 10;
+}
+
+// Other work on the machine skews every figure; the load average before and after says how much.
+const loadBefore = loadavg()[0]!;
+try {
+  const batched = await startTarget(SERVER_CORE, mainScript, serverEnv(true));
+  await waitFor200(`${batched.url}/v1/forecast`, auth, 30_000);
+  // The bare baseline also serves this exact document, to compare like with like.
+  const payloadFile = join(workDir, 'forecast.json');
+  await writeFile(payloadFile, await (await fetch(`${batched.url}/v1/forecast`, { headers: auth })).text());
+  const getForecast = await load(`${batched.url}/v1/forecast`);
+  const postBatched = await post(batched.url, objectBody);
+  const postTuplesBatched = await post(batched.url, tupleBody);
+  const batchSize = await meanBatchSize(batched.url);
+  const loneBatched = await post(batched.url, objectBody, 1, 4);
+  await batched.stop();
+
+  const bare = await startTarget(SERVER_CORE, here('bare-hono.ts'), { BARE_PAYLOAD_FILE: payloadFile });
+  const bareHono = await load(`${bare.url}/`);
+  const bareHonoForecast = await load(`${bare.url}/same`);
+  await bare.stop();
+
+  const direct = await startTarget(SERVER_CORE, mainScript, serverEnv(false));
+  await waitFor200(`${direct.url}/v1/forecast`, auth, 30_000);
+  const postDirect = await post(direct.url, objectBody);
+  const postTuplesDirect = await post(direct.url, tupleBody);
+  const loneDirect = await post(direct.url, objectBody, 1, 4);
+  await direct.stop();
+
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const report = {
+    machine: { cpus: cpus().length, node: process.version, pinned: CAN_PIN, serverCore: SERVER_CORE, loadCore: LOAD_CORE, loadAverage1m: { before: loadBefore, after: loadavg()[0]! } },
+    model: { ...MODEL, features: artifact.manifest.features.length, onnxBytes: artifact.modelOnnx.byteLength },
+    connections: CONNECTIONS,
+    durationSeconds: DURATION_SECONDS,
+    bareHono: { body: 'a 33-byte JSON object through c.json', ...bareHono },
+    bareHonoSameDocument: { body: `the cached forecast document (${(await readFile(payloadFile)).byteLength} bytes) through c.json`, ...bareHonoForecast },
+    getForecast,
+    postForecast: { body: 'object candles', bodyBytes: objectBody.length, batched: postBatched, unbatched: postDirect, meanBatchSize: batchSize },
+    postForecastTuples: { body: '[t,o,h,l,c,v] candles', bodyBytes: tupleBody.length, batched: postTuplesBatched, unbatched: postTuplesDirect },
+    loneRequest: { connections: 1, batched: loneBatched, unbatched: loneDirect },
+    targets: {
+      getVsBare: { ratio: ratio(getForecast.requestsPerSecond, bareHono.requestsPerSecond), target: 0.9 },
+      getVsBareSameDocument: { ratio: ratio(getForecast.requestsPerSecond, bareHonoForecast.requestsPerSecond), target: 0.9 },
+      postBatchedVsUnbatched: { ratio: ratio(postBatched.requestsPerSecond, postDirect.requestsPerSecond), target: 1.5 },
+      postBatched: { requestsPerSecond: postBatched.requestsPerSecond, p99Ms: postBatched.p99Ms, target: '≥ 8000 req/s, p99 ≤ 20 ms' },
+    },
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} finally {
+  await exchange.close();
+  await rm(workDir, { recursive: true, force: true });
+}

@@ -1,0 +1,174 @@
+import { findGaps, type Candle, type CandleGap } from '../../../core/candle.ts';
+import { describeError } from '../../../core/errors.ts';
+import { candlesForWindow } from '../../../core/features.ts';
+import type { Clock } from '../clock.ts';
+import type { Forecast } from '../forecast/forecast.ts';
+import { forecastJsonTail } from '../forecast/forecast-json.ts';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
+import type { ServingModel } from '../model/serving-model.ts';
+
+/** Fetch the last `count` closed candles as of `now` (core/exchange fetchRecentCandles, bound to a market). */
+export type RecentCandlesFetcher = (count: number, now: number) => Promise<{ candles: Candle[]; gaps: CandleGap[] }>;
+
+/** The latest forecast computed from the live feed, with its JSON prepared once. */
+export interface LiveSnapshot {
+  readonly forecast: Forecast;
+  /** The candles it is based on, oldest first. */
+  readonly candles: readonly Candle[];
+  /** When it was computed (ms since the epoch). */
+  readonly computedAt: number;
+  /** UTF-8 JSON of `forecast` without its opening brace, so a response prepends the per-request fields cheaply. */
+  readonly forecastJsonTail: Buffer;
+  /** JSON of `candles` as the /v1/candles route returns them. */
+  readonly candlesJson: string;
+}
+
+/** Health of the feed at one instant. */
+export interface LiveFeedStatus {
+  /** True when the exchange could not be reached at the last poll, or a newer candle has closed and is missing. */
+  readonly stale: boolean;
+  /** Seconds since the close of the last candle of the snapshot; undefined before the first forecast. */
+  readonly ageSeconds: number | undefined;
+  readonly exchangeUp: boolean;
+  readonly lastError: string | undefined;
+}
+
+/** Log sink of the feed (a pino logger fits). */
+export interface LiveFeedLog {
+  info(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+/** Options of {@link createLiveFeed}. */
+export interface LiveFeedOptions {
+  readonly model: ServingModel;
+  readonly fetchCandles: RecentCandlesFetcher;
+  readonly clock: Clock;
+  readonly log: LiveFeedLog;
+  readonly metrics: Pick<ServerMetrics, 'exchangeUp' | 'exchangePolls'>;
+  /** Wait after a candle closes before asking for it, so the exchange has published it; default 2 s. */
+  readonly pollDelayMs?: number;
+  /** Backoff after a failed poll: doubles from this, capped at `retryMaxMs` and one candle; default 1 s / 60 s. */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** How long after the next close (plus poll delay) a forecast without it counts as stale; default 30 s, at most half a candle. */
+  readonly staleGraceMs?: number;
+}
+
+/** The live candle feed: polls the exchange at each candle close and keeps the latest forecast. */
+export interface LiveFeed {
+  latest(): LiveSnapshot | undefined;
+  status(): LiveFeedStatus;
+  /** Poll once now (a poll already under way is joined, not repeated). */
+  poll(): Promise<void>;
+  /** Poll now, then keep polling aligned to candle closes. */
+  start(): void;
+  stop(): void;
+}
+
+/**
+ * Poll the exchange once per candle, a little after it closes; compute the forecast once per new candle
+ * and cache it. While the exchange is unreachable, the last forecast keeps being served, marked stale.
+ */
+export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
+  const { model, fetchCandles, clock, log, metrics } = options;
+  const stepMs = model.stepMs;
+  const needed = candlesForWindow(model.manifest.window);
+  const pollDelayMs = options.pollDelayMs ?? 2_000;
+  const retryBaseMs = options.retryBaseMs ?? 1_000;
+  const retryMaxMs = Math.min(options.retryMaxMs ?? 60_000, stepMs);
+  const staleGraceMs = Math.min(options.staleGraceMs ?? 30_000, stepMs / 2);
+  let snapshot: LiveSnapshot | undefined;
+  let exchangeUp = false;
+  let lastError: string | undefined;
+  let failures = 0;
+  let inFlight: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  async function pollOnce(): Promise<void> {
+    const now = clock.now();
+    try {
+      const { candles } = await fetchCandles(needed, now);
+      const recent = candles.slice(-needed);
+      if (recent.length < needed) throw new Error(`the exchange returned ${recent.length} closed candles, the model needs ${needed}`);
+      const gaps = findGaps(recent, stepMs);
+      if (gaps.length > 0) throw new Error(`the exchange's recent candles have ${gaps.length} gap(s), e.g. ${gaps[0]!.missing} missing after ${new Date(gaps[0]!.after).toISOString()}`);
+      const last = recent[recent.length - 1]!;
+      const previous = snapshot?.candles[snapshot.candles.length - 1];
+      if (previous === undefined || last.time > previous.time) {
+        const forecast = await model.forecast(recent);
+        snapshot = {
+          forecast,
+          candles: recent,
+          computedAt: clock.now(),
+          forecastJsonTail: Buffer.from(forecastJsonTail(forecast)),
+          candlesJson: JSON.stringify(recent),
+        };
+        log.info({ lastCandle: new Date(last.time).toISOString(), lastClose: last.close }, 'live forecast updated');
+      }
+      if (!exchangeUp && failures > 0) log.info({ failures }, 'exchange reachable again');
+      exchangeUp = true;
+      lastError = undefined;
+      failures = 0;
+      metrics.exchangeUp.set(1);
+      metrics.exchangePolls.inc({ result: 'ok' });
+    } catch (error) {
+      exchangeUp = false;
+      failures++;
+      lastError = describeError(error);
+      metrics.exchangeUp.set(0);
+      metrics.exchangePolls.inc({ result: 'error' });
+      log.warn({ failures, error: lastError, serving: snapshot ? 'last forecast, marked stale' : 'nothing yet' }, 'live candle poll failed');
+    }
+  }
+
+  function nextDelay(): number {
+    const now = clock.now();
+    if (failures > 0) return Math.min(retryMaxMs, retryBaseMs * 2 ** (failures - 1));
+    const lastClose = snapshot?.forecast.lastCloseTime ?? 0;
+    const latestClose = Math.floor(now / stepMs) * stepMs;
+    // Behind: the newest closed candle is not in yet (the exchange is late), so ask again soon;
+    // otherwise wait for the next close.
+    const behind = lastClose < latestClose;
+    const target = behind ? latestClose + pollDelayMs : latestClose + stepMs + pollDelayMs;
+    return Math.max(target - now, behind ? retryBaseMs : 0);
+  }
+
+  function scheduleNext(): void {
+    if (!running) return;
+    timer = setTimeout(() => {
+      void poll().finally(scheduleNext);
+    }, Math.max(0, nextDelay()));
+    timer.unref();
+  }
+
+  function poll(): Promise<void> {
+    inFlight ??= pollOnce().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  }
+
+  return {
+    latest: () => snapshot,
+    status() {
+      const now = clock.now();
+      if (snapshot === undefined) return { stale: true, ageSeconds: undefined, exchangeUp, lastError };
+      const lastClose = snapshot.forecast.lastCloseTime;
+      const behind = now >= lastClose + stepMs + pollDelayMs + staleGraceMs;
+      return { stale: !exchangeUp || behind, ageSeconds: Math.max(0, (now - lastClose) / 1000), exchangeUp, lastError };
+    },
+    poll,
+    start() {
+      if (running) return;
+      running = true;
+      void poll().finally(scheduleNext);
+    },
+    stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}

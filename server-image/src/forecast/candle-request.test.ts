@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { HttpError } from '../http/http-error.ts';
+import { parseForecastRequest, type CandleRules } from './candle-request.ts';
+
+const HOUR = 3_600_000;
+const start = Date.UTC(2025, 0, 1);
+const rules: CandleRules = { window: 3, stepMs: HOUR, timeframe: '1h', now: start + 10 * HOUR };
+const candle = (i: number, close = 100 + i) => ({ time: start + i * HOUR, open: 100, high: 200, low: 50, close, volume: 1 });
+
+function refusal(body: unknown, at: CandleRules = rules): { field: string | undefined; message: string; status: number } {
+  try {
+    parseForecastRequest(body, at);
+  } catch (error) {
+    if (error instanceof HttpError) return { field: error.field, message: error.message, status: error.status };
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('parseForecastRequest', () => {
+  it('returns the last window + 1 candles, from objects or ccxt-style rows', () => {
+    const objects = [0, 1, 2, 3, 4, 5].map((i) => candle(i));
+    expect(parseForecastRequest({ candles: objects }, rules)).toEqual(objects.slice(2));
+    const rows = objects.map((c) => [c.time, c.open, c.high, c.low, c.close, c.volume]);
+    expect(parseForecastRequest({ candles: rows }, rules)).toEqual(objects.slice(2));
+  });
+
+  it('accepts an older gap as long as the candles the window uses are consecutive', () => {
+    const candles = [candle(0), candle(2), candle(3), candle(4), candle(5)];
+    expect(parseForecastRequest({ candles }, rules)).toHaveLength(4);
+  });
+
+  it('names the field and the problem', () => {
+    const ok = [0, 1, 2, 3].map((i) => candle(i));
+    expect(refusal({ candles: ok.slice(1) })).toMatchObject({ status: 400, field: 'candles', message: expect.stringMatching(/at least 4 candles/) });
+    expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), close: 0 }] })).toMatchObject({ field: 'candles[3].close', message: 'candles[3].close: must be > 0' });
+    expect(refusal({ candles: [...ok.slice(0, 3), [start + 3 * HOUR, 1, 2, 1, -5, 1]] })).toMatchObject({ field: 'candles[3][4]', message: 'candles[3][4]: close must be > 0' });
+    expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), time: start + 3 * HOUR + 1 }] }).message).toMatch(/^candles\[3\]\.time: .* not on the 1h grid/);
+    expect(refusal({ candles: [candle(0), candle(2), candle(1), candle(3), candle(4), candle(5)] })).toMatchObject({
+      field: 'candles[2].time',
+      message: 'candles[2].time: must be later than candles[1].time: times must increase',
+    });
+    expect(refusal({ candles: [ok[0], ok[1], ok[2], candle(5)] }).message).toMatch(/2 1h candle\(s\) missing/);
+    expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), high: 10, low: 20 }] }).field).toBe('candles[3].high');
+    expect(refusal({ candles: ok }, { ...rules, now: start + 3 * HOUR + 1 }).message).toMatch(/has not closed yet/);
+    expect(refusal({ candles: ok, extra: 1 })).toMatchObject({ field: 'extra', message: 'extra: is not a known field' });
+    expect(refusal({})).toMatchObject({ field: 'candles', message: 'candles: is required' });
+    expect(refusal(null).field).toBe('body');
+    expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), volume: undefined }] }).field).toBe('candles[3].volume');
+  });
+});

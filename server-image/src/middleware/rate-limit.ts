@@ -1,0 +1,30 @@
+import type { MiddlewareHandler } from 'hono';
+import type { RateLimiter } from '../auth/token-bucket.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { HttpError } from '../http/http-error.ts';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
+
+/** Options of {@link createRateLimit}. */
+export interface RateLimitOptions {
+  readonly limiter: RateLimiter;
+  readonly metrics: Pick<ServerMetrics, 'rateLimited'>;
+}
+
+/**
+ * Per-token rate limit; runs after bearer auth, keyed by the token's name. A refusal is a 429 with
+ * Retry-After in whole seconds.
+ */
+export function createRateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
+  const { limiter, metrics } = options;
+  return async function rateLimit(c, next) {
+    const tokenName = c.get('tokenName');
+    const decision = limiter.take(tokenName);
+    if (!decision.allowed) {
+      metrics.rateLimited.inc({ token: tokenName });
+      throw new HttpError(429, `rate limit exceeded for token "${tokenName}"; retry in ${decision.retryAfterSeconds} s`, {
+        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+      });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,41 @@
+import type { LiveFeed } from './feed/live-feed.ts';
+import { HttpError } from './http/http-error.ts';
+import type { ModelStatus } from './model/model-loader.ts';
+import type { ServingModel } from './model/serving-model.ts';
+
+/** What the routes read about the model and the live feed; both appear only once the model is loaded. */
+export interface ServingState {
+  modelStatus(): ModelStatus;
+  liveFeed(): LiveFeed | undefined;
+  /** Model name of the KServe v2 routes; undefined while it is still unknown (MODEL_NAME unset, model loading). */
+  modelName(): string | undefined;
+  /** True once shutdown began: readiness turns false so load balancers stop sending traffic. */
+  draining(): boolean;
+}
+
+/** Seconds a client is asked to wait before retrying while the model loads. */
+const LOADING_RETRY_AFTER_SECONDS = 5;
+
+/** The loaded model, or a 503 explaining why there is none (still loading, or the artifact was refused). */
+export function requireModel(state: Pick<ServingState, 'modelStatus'>): ServingModel {
+  const status = state.modelStatus();
+  if (status.state === 'ready') return status.model;
+  if (status.state === 'refused') {
+    return unavailable(`the model cannot be served: ${status.reason}`);
+  }
+  return unavailable('the model is still loading', { 'Retry-After': String(LOADING_RETRY_AFTER_SECONDS) });
+}
+
+/** True when the service should receive traffic: model loaded and not shutting down. */
+export function isReady(state: Pick<ServingState, 'modelStatus' | 'draining'>): boolean {
+  return state.modelStatus().state === 'ready' && !state.draining();
+}
+
+/** The name KServe v2 routes use when MODEL_NAME is not set: the pair in lower case, `BTC/USDT` → `btc-usdt`. */
+export function defaultModelName(symbol: string): string {
+  return symbol.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+function unavailable(message: string, headers?: Record<string, string>): never {
+  throw new HttpError(503, message, headers ? { headers } : {});
+}
