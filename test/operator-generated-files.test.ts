@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { resolveForecastModelSpec } from '../core/crd/resolve.ts';
-import { renderGeneratedFiles } from '../scripts/generate-crds.ts';
+import { CHART_DIR, CHART_S3_SECRET_NAME, renderGeneratedFiles } from '../scripts/generate-crds.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -13,6 +13,14 @@ describe('generated manifests', () => {
       expect(readFileSync(join(root, path), 'utf8')).toBe(expected);
     });
   }
+});
+
+describe('the Helm chart', () => {
+  it('renders the generated rules with a helper its templates define', () => {
+    const helper = /include "([^"]+)"/.exec(CHART_S3_SECRET_NAME)?.[1];
+    expect(helper).toBe('make-us-rich.s3SecretName');
+    expect(readFileSync(join(root, CHART_DIR, 'templates/_helpers.tpl'), 'utf8')).toContain(`{{- define "${helper}" -}}`);
+  });
 });
 
 describe('examples/btc-forecast.yaml', () => {
