@@ -14,7 +14,12 @@ Run 'mur <command> --help' for the command's flags.
 `;
 
 if (command === 'train') {
-  const { runTrainCommand } = await import('../trainer-image/src/train-command.ts');
+  const { runTrainCommand, recordTermination } = await import('../trainer-image/src/train-command.ts');
+  // Kubernetes sends SIGTERM at activeDeadlineSeconds or on eviction: say so in the termination message.
+  process.once('SIGTERM', () => {
+    recordTermination(process.env, 'SIGTERM');
+    process.exit(143);
+  });
   process.exitCode = await runTrainCommand({ argv: rest, env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr });
 } else if (command === 'serve') {
   await import('../server-image/src/main.ts');

@@ -8,7 +8,7 @@ import { buildFeatureWindow, FEATURE_COUNT } from '../core/features.ts';
 import { readArtifact } from '../core/storage/artifact-io.ts';
 import { openArtifactStore } from '../core/storage/open-artifact-store.ts';
 import { startExchangeReplayServer } from './support/exchange-replay-server.ts';
-import { runMur, summaryOf } from './support/run-cli.ts';
+import { runMur, spawnMur, summaryOf } from './support/run-cli.ts';
 import { startS3Server, type TestS3Server } from './support/s3-server.ts';
 import { makeCandles } from './support/server-fixtures.ts';
 
@@ -137,6 +137,21 @@ describe('mur train end to end', () => {
     expect(second.code).toBe(1);
     expect(String(summaryOf(second).error)).toContain('already holds a finished model');
     expect(await readFile(path.join(dir, 'manifest.json'), 'utf8')).toBe(manifestBefore);
+  });
+
+  it('records a SIGTERM in the termination message and exits 143 without a manifest', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mur-sigterm-'));
+    const terminationLog = path.join(dir, 'termination-log');
+    const child = spawnMur(['train', '--exchange', 'binance', '--symbol', 'BTC/USDT', '--exchange-url', exchange.url, '--artifact', path.join(dir, 'out'), ...TINY_MODEL, '--epochs', '1000', '--patience', '100'], {
+      MUR_TERMINATION_MESSAGE_PATH: terminationLog,
+    });
+    // Stop it once training has begun.
+    await new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => chunk.toString().includes('dataset built') && resolve()));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(143);
+    expect(JSON.parse(await readFile(terminationLog, 'utf8'))).toMatchObject({ ok: false, reason: 'Terminated' });
+    expect(await readdir(path.join(dir, 'out')).catch(() => [])).not.toContain('manifest.json');
   });
 
   it('prints every flag with --help and exits 0', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describeError, isBadInput } from '../../core/errors.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import type { RunSummary } from '../../core/manifest.ts';
@@ -92,6 +92,23 @@ async function trainWithConfig(config: TrainerConfig, io: TrainCommandIo, log: L
       trainerVersion: trainerVersion(),
     },
   );
+}
+
+/**
+ * Record that the run was stopped by a signal: the summary line goes to the termination-message file
+ * (synchronously, as the process is about to exit). Nothing else is written, so no manifest appears.
+ */
+export function recordTermination(env: Readonly<Record<string, string | undefined>>, signal: string): void {
+  const line = formatRunSummary({ ok: false, reason: 'Terminated', error: `training stopped by ${signal} before it finished (deadline or eviction)` });
+  process.stdout.write(`${line}\n`);
+  const file = env.MUR_TERMINATION_MESSAGE_PATH;
+  if (file) {
+    try {
+      writeFileSync(file, `${line}\n`);
+    } catch {
+      // The termination message is best effort; the exit code still reports the failure.
+    }
+  }
 }
 
 /** The trainer's version: the package version, which image builds stamp. */
