@@ -78,7 +78,7 @@ function podSpec(deployment: Rendered): PodSpec {
 }
 
 function operatorContainer(objects: Rendered[]): Container {
-  const container = podSpec(only(objects, 'Deployment')).containers[0];
+  const container = podSpec(only(objects, 'Deployment', OPERATOR)).containers[0];
   if (!container) throw new Error('the operator Deployment has no container');
   return container;
 }
@@ -179,7 +179,7 @@ describe.skipIf(!helm.available)(suiteName, () => {
       const service = only(objects, 'Service', OPERATOR, NAMESPACE);
       const spec = service.spec as { selector: Record<string, string>; ports: { name: string; targetPort: string }[] };
       expect(spec.ports).toEqual([{ name: 'http-metrics', port: 8081, targetPort: 'http', protocol: 'TCP' }]);
-      const podLabels = (only(objects, 'Deployment').spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+      const podLabels = (only(objects, 'Deployment', OPERATOR).spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
       expect(podLabels).toMatchObject(spec.selector);
     });
 
@@ -212,7 +212,7 @@ describe.skipIf(!helm.available)(suiteName, () => {
       expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR });
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: OPERATOR, namespace: NAMESPACE }]);
       only(objects, 'ServiceAccount', OPERATOR, NAMESPACE);
-      expect(podSpec(only(objects, 'Deployment')).serviceAccountName).toBe(OPERATOR);
+      expect(podSpec(only(objects, 'Deployment', OPERATOR)).serviceAccountName).toBe(OPERATOR);
       expect(ofKind(objects, 'RoleBinding').map((b) => b.metadata.name)).toEqual([`${OPERATOR}-leader-election`]);
     });
 
@@ -312,7 +312,7 @@ describe.skipIf(!helm.available)(suiteName, () => {
       expect(config.workers).toBe(4);
       expect(config.logLevel).toBe('debug');
       expect(operatorContainer(objects).image).toBe('registry.example.com/mur/make-us-rich/operator:0.1.0');
-      expect(podSpec(only(objects, 'Deployment')).imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
+      expect(podSpec(only(objects, 'Deployment', OPERATOR)).imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
     });
   });
 
@@ -333,7 +333,7 @@ describe.skipIf(!helm.available)(suiteName, () => {
     });
 
     it('runs a single replica without a leader-election Role, from the pinned digest', () => {
-      expect((only(objects, 'Deployment').spec as { replicas: number }).replicas).toBe(1);
+      expect((only(objects, 'Deployment', OPERATOR).spec as { replicas: number }).replicas).toBe(1);
       expect(ofKind(objects, 'Role')).toEqual([]);
       expect(parseOperatorConfig(operatorEnv(objects)).leaderElection.enabled).toBe(false);
       expect(operatorContainer(objects).image).toBe('make-us-rich/operator@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef');
@@ -498,7 +498,7 @@ describe('values.yaml and values.schema.json', () => {
     const readme = readFileSync(join(chartDir, 'README.md'), 'utf8');
     const missing = declaredKeys()
       .map((k) => k.path)
-      .filter((path) => !/^(operator|serviceAccount|rbac|trainer|server|s3|apiTokens|metrics)$|\.(image|leaderElection|service|serviceMonitor)$|\.resources\./.test(path))
+      .filter((path) => !/^(operator|serviceAccount|rbac|trainer|server|s3|apiTokens|metrics|dashboard)$|\.(image|leaderElection|service|serviceMonitor|token|ingress)$|\.resources\./.test(path))
       .filter((path) => !readme.includes(`| \`${path}\` |`));
     expect(missing).toEqual([]);
   });

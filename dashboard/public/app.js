@@ -1,0 +1,80 @@
+// The dashboard page: pick a target, then show its forecast, candles and track record, refreshed every 30 s.
+import { getJson, getTargetDocument } from './api.js';
+import { createForecastChart } from './chart.js';
+import { clearSummary, renderSummary } from './summary.js';
+import { clearTrackRecord, renderTrackRecord } from './track-record.js';
+
+const REFRESH_MS = 30_000;
+const select = document.getElementById('target');
+const status = document.getElementById('status');
+const chart = createForecastChart(document.getElementById('chart'));
+let current;
+let shownModelVersion;
+let timer;
+
+async function start() {
+  let targets;
+  try {
+    targets = (await getJson('/api/targets')).targets ?? [];
+  } catch (error) {
+    showStatus(`Cannot list the forecast services: ${error.message}.`, true);
+    return;
+  }
+  if (targets.length === 0) {
+    select.replaceChildren(new Option('none configured'));
+    showStatus('No forecast service is configured: set DASHBOARD_TARGETS (or the chart value dashboard.targets).', true);
+    return;
+  }
+  select.replaceChildren(...targets.map((t) => new Option(t.name, t.name)));
+  const wanted = new URLSearchParams(location.search).get('target');
+  select.value = targets.some((t) => t.name === wanted) ? wanted : targets[0].name;
+  select.disabled = false;
+  select.addEventListener('change', () => choose(select.value));
+  document.getElementById('picker').addEventListener('submit', (event) => event.preventDefault());
+  choose(select.value);
+}
+
+function choose(name) {
+  current = name;
+  shownModelVersion = undefined;
+  chart.reset();
+  history.replaceState(null, '', `?target=${encodeURIComponent(name)}`);
+  clearInterval(timer);
+  timer = setInterval(() => void refresh(name), REFRESH_MS);
+  void refresh(name);
+}
+
+async function refresh(name) {
+  const [forecast, candles] = await Promise.allSettled([getTargetDocument(name, 'forecast'), getTargetDocument(name, 'candles')]);
+  if (name !== current) return;
+  const problems = [];
+  if (forecast.status === 'fulfilled') renderSummary(forecast.value);
+  else {
+    clearSummary();
+    problems.push(forecast.reason.message);
+  }
+  if (candles.status === 'rejected' && forecast.status === 'fulfilled') problems.push(candles.reason.message);
+  chart.update(candles.status === 'fulfilled' ? candles.value : undefined, forecast.status === 'fulfilled' ? forecast.value : undefined);
+  // The manifest only changes with the model: fetch it on a new target or a new model version.
+  const version = forecast.status === 'fulfilled' ? forecast.value.modelVersion : undefined;
+  if (shownModelVersion === undefined || version !== shownModelVersion) {
+    try {
+      const manifest = await getTargetDocument(name, 'model');
+      if (name !== current) return;
+      renderTrackRecord(manifest);
+      shownModelVersion = version ?? manifest.version;
+    } catch (error) {
+      clearTrackRecord();
+      problems.push(error.message);
+    }
+  }
+  showStatus(problems.length > 0 ? `Problem: ${[...new Set(problems)].join('; ')}. Retrying in 30 s.` : '', problems.length > 0);
+  document.getElementById('refreshed').textContent = `Last refreshed ${new Date().toLocaleTimeString()}.`;
+}
+
+function showStatus(message, isProblem) {
+  status.textContent = message;
+  status.classList.toggle('problem', isProblem);
+}
+
+void start();
