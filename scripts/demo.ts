@@ -1,4 +1,4 @@
-// npm run demo — train a pair, serve it, and show how to ask it for a forecast, all on this machine.
+// npm run demo — train a pair, serve it, open the dashboard, and show how to ask for a forecast, all on this machine.
 //
 //   npm run demo                                   offline: replays recorded candles (../shared/data or --data)
 //   npm run demo -- --data my-candles.csv          offline, your own CSV (Binance kline dump or OHLCV)
@@ -17,6 +17,9 @@ import type { Candle } from '../core/candle.ts';
 import { timeframeMs } from '../core/timeframe.ts';
 import { createCsvCandleSource } from '../trainer-image/src/candles/index.ts';
 import { startExchangeReplayServer } from '../test/support/exchange-replay-server.ts';
+import { createLogger } from '../core/logger.ts';
+import { createDashboardApp } from '../dashboard/src/app.ts';
+import { startDashboardServer } from '../dashboard/src/http-server.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SHARED_DATA = path.resolve(ROOT, '../shared/data/ETHUSDT-1h-binance-2020-01-01_2022-04-11.csv');
@@ -30,12 +33,14 @@ const { values } = parseArgs({
     lookback: { type: 'string', default: '8760' },
     epochs: { type: 'string', default: '30' },
     port: { type: 'string', default: '8080' },
+    'dashboard-port': { type: 'string', default: '8090' },
+    'no-open': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help) {
-  process.stdout.write(`Usage: npm run demo -- [--data FILE | --exchange ID --symbol BASE/QUOTE] [--timeframe 1h] [--lookback 8760] [--epochs 30] [--port 8080]\n`);
+  process.stdout.write(`Usage: npm run demo -- [--data FILE | --exchange ID --symbol BASE/QUOTE] [--timeframe 1h] [--lookback 8760] [--epochs 30] [--port 8080] [--dashboard-port 8090]\n`);
   process.exit(0);
 }
 
@@ -114,8 +119,17 @@ if (await waitForReady(`${base}/readyz`, 60_000)) {
   }
   const body: unknown = await forecast.json();
   process.stdout.write(`\nReady. First forecast (HTTP ${forecast.status}):\n${JSON.stringify(body, null, 2).split('\n').slice(0, 30).join('\n')}\n…\n`);
+  const dashboard = await startDashboardServer({
+    app: createDashboardApp({ targets: [{ name: symbol.toLowerCase().replace('/', '-'), url: base, token }], logger: createLogger({ name: 'dashboard', level: 'warn' }) }),
+    host: '127.0.0.1',
+    port: Number(values['dashboard-port']),
+  });
+  cleanups.push(() => dashboard.close());
+  if (!values['no-open']) openInBrowser(dashboard.url);
   process.stdout.write(
     [
+      '',
+      `Dashboard: ${dashboard.url}  (candles, forecast band, track record against naive)`,
       '',
       'Try it:',
       `  export MUR_TOKEN=${token}`,
@@ -141,6 +155,15 @@ function shiftIntoPresent(candles: readonly Candle[], stepMs: number): Candle[] 
   const currentSlot = Math.floor(Date.now() / stepMs) * stepMs;
   const shift = currentSlot - stepMs - pivot.time;
   return candles.map((candle) => ({ ...candle, time: candle.time + shift }));
+}
+
+/** Open the URL in the desktop's browser when there is one; a headless machine just prints it. */
+function openInBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : process.env.DISPLAY || process.env.WAYLAND_DISPLAY ? 'xdg-open' : undefined;
+  if (!opener || !process.stdout.isTTY) return;
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
 }
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<number> {
