@@ -100,3 +100,48 @@ describe('buildFeatureWindow', () => {
     expect(() => buildFeatureWindow(candles, 3)).toThrow(/need 4 candles for a window of 3, got 3/);
   });
 });
+
+describe('feature values are exactly those of the defining formulas', () => {
+  // The formulas of FEATURE_NAMES written out directly, as the reference the optimised builder must match bit for bit.
+  function referenceRow(previous: Candle, current: Candle): number[] {
+    const dayMs = 86_400_000;
+    const dayFraction = (((current.time % dayMs) + dayMs) % dayMs) / dayMs;
+    const weekFraction = ((Math.floor(current.time / dayMs) + 3) % 7 + (current.time % dayMs) / dayMs) / 7;
+    return [
+      Math.log(current.close / previous.close),
+      Math.log(current.high / current.low),
+      Math.log(current.close / current.open),
+      Math.log1p(current.volume) - Math.log1p(previous.volume),
+      Math.sin(2 * Math.PI * dayFraction),
+      Math.cos(2 * Math.PI * dayFraction),
+      Math.sin(2 * Math.PI * weekFraction),
+      Math.cos(2 * Math.PI * weekFraction),
+    ].map(Math.fround);
+  }
+
+  it('matches for hourly and minute series over several weeks, asked twice, and for odd times', () => {
+    let seed = 17;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const series = (start: number, stepMs: number, count: number): Candle[] =>
+      Array.from({ length: count }, (_, i) => {
+        const close = 100 + random() * 50;
+        return { time: start + i * stepMs, open: close * (1 + (random() - 0.5) / 50), high: close * 1.03, low: close * 0.97, close, volume: random() * 1000 };
+      });
+    const hourly = series(Date.UTC(2024, 0, 1, 7), HOUR, 24 * 7 * 3 + 5);
+    const minutes = series(Date.UTC(2025, 5, 30, 23, 1), 60_000, 3_000);
+    // Before the epoch, off the millisecond grid, and far in the future: computed without the cache.
+    const odd: Candle[] = [-1, -HOUR * 30.5, 0.25, 1.5e12 + 0.5, 8.64e15, Date.UTC(2024, 0, 1)].map((time) => ({ time, open: 1, high: 2, low: 1, close: 1.5, volume: 3 }));
+    for (const candlesOfTest of [hourly, minutes, hourly, odd]) {
+      const matrix = buildFeatureMatrix(candlesOfTest);
+      for (let i = 1; i < candlesOfTest.length; i++) {
+        const expected = referenceRow(candlesOfTest[i - 1]!, candlesOfTest[i]!);
+        const actual = [...matrix.subarray((i - 1) * FEATURE_COUNT, i * FEATURE_COUNT)];
+        // toEqual on numbers is Object.is: bit for bit, and NaN equals NaN.
+        expect(actual, `row ${i} at ${candlesOfTest[i]!.time}`).toEqual(expected);
+        const single = new Float32Array(FEATURE_COUNT);
+        writeFeatureRow(candlesOfTest[i - 1]!, candlesOfTest[i]!, single, 0);
+        expect([...single]).toEqual(expected);
+      }
+    }
+  });
+});

@@ -39,7 +39,7 @@ describe('GET /v1/forecast', () => {
     const body = await jsonOf(response);
     const y = await directQuantiles(candles.slice(-13));
     const lastClose = candles[39]!.close;
-    expect(body).toMatchObject({
+    expect(body).toEqual({
       stale: false,
       ageSeconds: 5,
       modelVersion: 'test-run-1',
@@ -48,10 +48,23 @@ describe('GET /v1/forecast', () => {
       timeframe: '1h',
       lastClose,
       lastCloseTime: T0 + 40 * HOUR,
-      lastCloseTimestamp: '2025-03-04T16:00:00.000Z',
       quantileLevels: [0.1, 0.5, 0.9],
       interval: { lower: 0.1, upper: 0.9 },
+      points: [0, 1, 2, 3].map((step) => ({
+        time: T0 + (41 + step) * HOUR,
+        median: lastClose * Math.exp(y[step * 3 + 1]!),
+        lower: lastClose * Math.exp(y[step * 3]!),
+        upper: lastClose * Math.exp(y[step * 3 + 2]!),
+      })),
     });
+  });
+
+  it('adds step numbers, ISO timestamps and every quantile with ?detail=full, and refuses an unknown detail', async () => {
+    const compact = await jsonOf(serving.app.request('/v1/forecast', { headers: auth }));
+    const body = await jsonOf(serving.app.request('/v1/forecast?detail=full', { headers: auth }));
+    const y = await directQuantiles(candles.slice(-13));
+    const lastClose = candles[39]!.close;
+    expect(body).toEqual({ ...compact, lastCloseTimestamp: '2025-03-04T16:00:00.000Z', points: expect.any(Array) });
     expect(body.points).toHaveLength(4);
     body.points.forEach((point: Record<string, unknown>, step: number) => {
       expect(point).toEqual({
@@ -64,6 +77,10 @@ describe('GET /v1/forecast', () => {
         quantiles: { '0.1': lastClose * Math.exp(y[step * 3]!), '0.5': lastClose * Math.exp(y[step * 3 + 1]!), '0.9': lastClose * Math.exp(y[step * 3 + 2]!) },
       });
     });
+    expect(await jsonOf(serving.app.request('/v1/forecast?detail=compact', { headers: auth }))).toEqual(compact);
+    const refused = await serving.app.request('/v1/forecast?detail=everything', { headers: auth });
+    expect(refused.status).toBe(400);
+    expect(await jsonOf(refused)).toMatchObject({ field: 'detail', error: 'detail: must be one of compact, full, got "everything"' });
   });
 
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
@@ -88,6 +105,11 @@ describe('POST /v1/forecast', () => {
     const rows = window.map((c) => [c.time, c.open, c.high, c.low, c.close, c.volume]);
     const fromRows = await serving.app.request('/v1/forecast', { method: 'POST', headers: auth, body: JSON.stringify({ candles: rows }) });
     expect((await jsonOf(fromRows)).points).toEqual(body.points);
+    // The full form carries every quantile, in level order.
+    const full = await jsonOf(serving.app.request('/v1/forecast?detail=full', { method: 'POST', headers: auth, body: JSON.stringify({ candles: rows }) }));
+    expect(full.points.map((p: { quantiles: Record<string, number> }) => Object.values(p.quantiles))).toEqual(
+      [0, 1, 2, 3].map((step) => [0, 1, 2].map((j) => window[12]!.close * Math.exp(y[step * 3 + j]!))),
+    );
   });
 });
 
@@ -134,6 +156,9 @@ describe('health, metrics and OpenAPI need no token', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/forecast', '/v1/candles', '/v1/model', '/v2/models/{name}/infer', '/healthz', '/readyz', '/metrics']));
     expect(document.components.schemas.ForecastRequest.properties.candles.items.anyOf[1].prefixItems).toHaveLength(6);
+    // The compact forecast is the default; ?detail=full adds the optional fields.
+    expect(document.paths['/v1/forecast'].get.parameters[0]).toMatchObject({ name: 'detail', in: 'query', schema: { enum: ['compact', 'full'], default: 'compact' } });
+    expect(document.components.schemas.Forecast.properties.points.items.required).toEqual(['time', 'median', 'lower', 'upper']);
   });
 });
 

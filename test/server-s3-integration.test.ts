@@ -95,7 +95,7 @@ describe('serving an artifact from object storage', () => {
     const y = output['quantiles']!.data as Float32Array;
     const lastClose = window[24]!.close;
     expect(forecast).toMatchObject({ stale: false, ageSeconds: 3, lastClose, modelVersion: 'test-run-1' });
-    expect(forecast.points.map((p: { quantiles: Record<string, number> }) => Object.values(p.quantiles))).toEqual(
+    expect(forecast.points.map((p: { lower: number; median: number; upper: number }) => [p.lower, p.median, p.upper])).toEqual(
       Array.from({ length: 6 }, (_, step) => [0, 1, 2].map((q) => lastClose * Math.exp(y[step * 3 + q]!))),
     );
 

@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 export interface BenchTarget {
   readonly url: string;
   readonly child: ChildProcess;
+  /** The server's process id (taskset execs Node in place, so it is the child's). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startTarget(core: number, script: string, env: Record<stri
   return {
     url: `http://127.0.0.1:${port}`,
     child,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -79,6 +82,12 @@ export interface LoadResult {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
+  /** Share of one core the server used while measured (null without /proc). */
+  readonly serverCpu: number | null;
+  /** Server CPU time per answered request, µs: steadier than req/s on a machine shared with other work. */
+  readonly serverCpuMicrosPerRequest: number | null;
+  /** Share of one core the load generator used; near 1 means it, not the server, set the pace. */
+  readonly loadGeneratorCpu: number;
 }
 
 /** What to send in one load run. */
@@ -90,6 +99,8 @@ export interface LoadSpec {
   readonly connections: number;
   readonly durationSeconds: number;
   readonly warmupSeconds: number;
+  /** Process id of the server under load, whose CPU time is reported. */
+  readonly serverPid?: number;
 }
 
 /** Run autocannon in its own process pinned to `core` and return its figures. */

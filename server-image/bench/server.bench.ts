@@ -1,7 +1,8 @@
 // `npm run bench:server` (node server-image/bench/server.bench.ts): the inference service against a bare
 // Hono JSON endpoint in the same run.
 // Each server gets core 0, the load generator (autocannon, its own process) core 1. Prints one JSON document;
-// BENCH_DURATION_SECONDS (default 8) sets the measured seconds of each run.
+// BENCH_DURATION_SECONDS (default 8) sets the measured seconds of each run, and BENCH_CASES (a comma-separated
+// subset of get, post, lone, bare, unbatched; default all) picks the runs, for quicker iterations.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +10,18 @@ import { fileURLToPath } from 'node:url';
 import { FileArtifactStore } from '../../core/storage/file-artifact-store.ts';
 import { startExchangeReplayServer } from '../../test/support/exchange-replay-server.ts';
 import { makeCandles, makeModelArtifact, writeModelArtifact } from '../../test/support/server-fixtures.ts';
-import { CAN_PIN, pinSelf, runLoad, startTarget, waitFor200, type LoadResult, type LoadSpec } from './bench-processes.ts';
+import { CAN_PIN, pinSelf, runLoad, startTarget, waitFor200, type BenchTarget, type LoadResult, type LoadSpec } from './bench-processes.ts';
 
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
 const CONNECTIONS = 50;
 const DURATION_SECONDS = Number(process.env['BENCH_DURATION_SECONDS'] ?? 8);
 const WARMUP_SECONDS = 2;
+const ALL_CASES = ['get', 'post', 'lone', 'bare', 'unbatched'] as const;
+type BenchCase = (typeof ALL_CASES)[number];
+const CASES = new Set((process.env['BENCH_CASES'] ?? ALL_CASES.join(',')).split(',').map((name) => name.trim()));
+for (const name of CASES) if (!(ALL_CASES as readonly string[]).includes(name)) throw new Error(`BENCH_CASES: unknown case "${name}" (known: ${ALL_CASES.join(', ')})`);
+const runs = (name: BenchCase) => CASES.has(name);
 const TOKEN = 'bench-token-4f9c2a7e1b3d5f60';
 const MODEL = { window: 72, horizon: 24, units: 64, layers: 1, quantiles: [0.1, 0.5, 0.9] } as const;
 const HOUR_MS = 3_600_000;
@@ -53,10 +59,20 @@ const serverEnv = (batching: boolean): Record<string, string> => ({
   LOG_LEVEL: 'info',
 });
 
-const load = (url: string, overrides: Partial<LoadSpec> = {}): Promise<LoadResult> =>
-  runLoad(LOAD_CORE, loadScript, { url, method: 'GET', headers: auth, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, warmupSeconds: WARMUP_SECONDS, ...overrides });
-const post = (url: string, body: string, connections = CONNECTIONS, durationSeconds = DURATION_SECONDS) =>
-  load(`${url}/v1/forecast`, { method: 'POST', body, connections, durationSeconds });
+const load = (target: BenchTarget, path: string, overrides: Partial<LoadSpec> = {}): Promise<LoadResult> =>
+  runLoad(LOAD_CORE, loadScript, {
+    url: `${target.url}${path}`,
+    method: 'GET',
+    headers: auth,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION_SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    serverPid: target.pid,
+    ...overrides,
+  });
+const post = (target: BenchTarget, body: string, connections = CONNECTIONS, durationSeconds = DURATION_SECONDS) =>
+  load(target, '/v1/forecast', { method: 'POST', body, connections, durationSeconds });
+const skipped = undefined;
 
 /** Mean feature windows per onnxruntime call so far, from the server's own histogram. */
 async function meanBatchSize(url: string): Promise<number> {
@@ -73,42 +89,53 @@ try {
   // The bare baseline also serves this exact document, to compare like with like.
   const payloadFile = join(workDir, 'forecast.json');
   await writeFile(payloadFile, await (await fetch(`${batched.url}/v1/forecast`, { headers: auth })).text());
-  const getForecast = await load(`${batched.url}/v1/forecast`);
-  const postBatched = await post(batched.url, objectBody);
-  const postTuplesBatched = await post(batched.url, tupleBody);
-  const batchSize = await meanBatchSize(batched.url);
-  const loneBatched = await post(batched.url, objectBody, 1, 4);
+  const getForecast = runs('get') ? await load(batched, '/v1/forecast') : skipped;
+  const postBatched = runs('post') ? await post(batched, objectBody) : skipped;
+  const postTuplesBatched = runs('post') ? await post(batched, tupleBody) : skipped;
+  const batchSize = runs('post') ? await meanBatchSize(batched.url) : skipped;
+  const loneBatched = runs('lone') ? await post(batched, objectBody, 1, 4) : skipped;
   await batched.stop();
 
-  const bare = await startTarget(SERVER_CORE, here('bare-hono.ts'), { BARE_PAYLOAD_FILE: payloadFile });
-  const bareHono = await load(`${bare.url}/`);
-  const bareHonoForecast = await load(`${bare.url}/same`);
-  await bare.stop();
+  let bareHono: LoadResult | undefined;
+  let bareHonoForecast: LoadResult | undefined;
+  if (runs('bare')) {
+    const bare = await startTarget(SERVER_CORE, here('bare-hono.ts'), { BARE_PAYLOAD_FILE: payloadFile });
+    bareHono = await load(bare, '/');
+    bareHonoForecast = await load(bare, '/same');
+    await bare.stop();
+  }
 
-  const direct = await startTarget(SERVER_CORE, mainScript, serverEnv(false));
-  await waitFor200(`${direct.url}/v1/forecast`, auth, 30_000);
-  const postDirect = await post(direct.url, objectBody);
-  const postTuplesDirect = await post(direct.url, tupleBody);
-  const loneDirect = await post(direct.url, objectBody, 1, 4);
-  await direct.stop();
+  let postDirect: LoadResult | undefined;
+  let postTuplesDirect: LoadResult | undefined;
+  let loneDirect: LoadResult | undefined;
+  if (runs('unbatched') || runs('lone')) {
+    const direct = await startTarget(SERVER_CORE, mainScript, serverEnv(false));
+    await waitFor200(`${direct.url}/v1/forecast`, auth, 30_000);
+    postDirect = runs('unbatched') ? await post(direct, objectBody) : skipped;
+    postTuplesDirect = runs('unbatched') ? await post(direct, tupleBody) : skipped;
+    loneDirect = runs('lone') ? await post(direct, objectBody, 1, 4) : skipped;
+    await direct.stop();
+  }
 
-  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const ratio = (a: LoadResult | undefined, b: LoadResult | undefined) =>
+    a === undefined || b === undefined ? null : Math.round((a.requestsPerSecond / b.requestsPerSecond) * 100) / 100;
   const report = {
     machine: { cpus: cpus().length, node: process.version, pinned: CAN_PIN, serverCore: SERVER_CORE, loadCore: LOAD_CORE, loadAverage1m: { before: loadBefore, after: loadavg()[0]! } },
     model: { ...MODEL, features: artifact.manifest.features.length, onnxBytes: artifact.modelOnnx.byteLength },
     connections: CONNECTIONS,
     durationSeconds: DURATION_SECONDS,
-    bareHono: { body: 'a 33-byte JSON object through c.json', ...bareHono },
-    bareHonoSameDocument: { body: `the cached forecast document (${(await readFile(payloadFile)).byteLength} bytes) through c.json`, ...bareHonoForecast },
+    cases: [...CASES],
+    bareHono: bareHono && { body: 'a 33-byte JSON object through c.json', ...bareHono },
+    bareHonoSameDocument: bareHonoForecast && { body: `the cached forecast document (${(await readFile(payloadFile)).byteLength} bytes) through c.json`, ...bareHonoForecast },
     getForecast,
     postForecast: { body: 'object candles', bodyBytes: objectBody.length, batched: postBatched, unbatched: postDirect, meanBatchSize: batchSize },
     postForecastTuples: { body: '[t,o,h,l,c,v] candles', bodyBytes: tupleBody.length, batched: postTuplesBatched, unbatched: postTuplesDirect },
     loneRequest: { connections: 1, batched: loneBatched, unbatched: loneDirect },
     targets: {
-      getVsBare: { ratio: ratio(getForecast.requestsPerSecond, bareHono.requestsPerSecond), target: 0.9 },
-      getVsBareSameDocument: { ratio: ratio(getForecast.requestsPerSecond, bareHonoForecast.requestsPerSecond), target: 0.9 },
-      postBatchedVsUnbatched: { ratio: ratio(postBatched.requestsPerSecond, postDirect.requestsPerSecond), target: 1.5 },
-      postBatched: { requestsPerSecond: postBatched.requestsPerSecond, p99Ms: postBatched.p99Ms, target: '≥ 8000 req/s, p99 ≤ 20 ms' },
+      getVsBare: { ratio: ratio(getForecast, bareHono), target: 0.9 },
+      getVsBareSameDocument: { ratio: ratio(getForecast, bareHonoForecast), target: 0.9 },
+      postBatchedVsUnbatched: { ratio: ratio(postBatched, postDirect), target: 1.5 },
+      postBatched: { requestsPerSecond: postBatched?.requestsPerSecond, p99Ms: postBatched?.p99Ms, target: '≥ 8000 req/s, p99 ≤ 20 ms' },
     },
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

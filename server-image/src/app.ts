@@ -7,7 +7,6 @@ import type { AppEnv } from './http/app-env.ts';
 import { createErrorHandler, handleNotFound } from './http/http-error.ts';
 import type { ServerMetrics } from './metrics/server-metrics.ts';
 import { createBearerAuth } from './middleware/bearer-auth.ts';
-import { createHttpMetrics } from './middleware/http-metrics.ts';
 import { createRateLimit } from './middleware/rate-limit.ts';
 import { createRequestContext } from './middleware/request-context.ts';
 import { createOipV2Routes } from './oip/oip-v2-routes.ts';
@@ -37,8 +36,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(logger));
   app.notFound(handleNotFound);
-  app.use(createRequestContext({ logger }));
-  app.use(createHttpMetrics({ metrics }));
+  app.use(createRequestContext({ logger, metrics }));
 
   const guard: MiddlewareHandler<AppEnv>[] = [createBearerAuth({ tokens: deps.tokens, metrics })];
   if (deps.limiter) guard.push(createRateLimit({ limiter: deps.limiter, metrics }));

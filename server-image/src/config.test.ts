@@ -14,7 +14,7 @@ describe('parseServerConfig', () => {
       exchangeBaseUrl: undefined,
       ortThreads: 1,
       rateLimit: { ratePerSecond: 20, burst: 40 },
-      batching: { enabled: true, maxBatchSize: 64, maxWaitMs: 1 },
+      batching: { enabled: true, maxBatchSize: 64, maxWaitMs: 0 },
       bodyLimitBytes: 1_048_576,
       logLevel: 'info',
       modelName: undefined,

@@ -64,7 +64,7 @@ export function parseServerConfig(env: Env): Readonly<ServerConfig> {
     batching: {
       enabled: boolean(env, 'BATCH_ENABLED', true),
       maxBatchSize: integer(env, 'BATCH_MAX_SIZE', 64, { min: 1, max: 4096 }),
-      maxWaitMs: number(env, 'BATCH_MAX_WAIT_MS', 1, { min: 0, max: 1_000 }),
+      maxWaitMs: number(env, 'BATCH_MAX_WAIT_MS', 0, { min: 0, max: 1_000 }),
     },
     maxInferBatch: integer(env, 'INFER_MAX_BATCH', 256, { min: 1, max: 65_536 }),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, { min: 1_024 }),

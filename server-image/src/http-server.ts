@@ -1,6 +1,7 @@
-import { createAdaptorServer } from '@hono/node-server';
-import type { Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastPath } from './http/cached-forecast-fast-path.ts';
 
 /** Anything with a fetch handler (a Hono app). */
 export interface FetchApp {
@@ -13,6 +14,8 @@ export interface HttpServerOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
+  /** Tried on every request before the app; what it declines goes to the app. */
+  readonly fastPath?: FastPath;
 }
 
 /** A listening server that can be drained. */
@@ -29,9 +32,17 @@ export interface RunningHttpServer {
 /** How often idle keep-alive connections are closed while draining. */
 const IDLE_SWEEP_MS = 50;
 
-/** Listen on `host:port` with the Hono node adapter. */
+/** Listen on `host:port` with the Hono node adapter, behind the fast path if there is one. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const server = createAdaptorServer({ fetch: options.app.fetch }) as Server;
+  const appListener = getRequestListener(options.app.fetch);
+  const { fastPath } = options;
+  const server = createServer(
+    fastPath === undefined
+      ? appListener
+      : (incoming, outgoing) => {
+          if (!fastPath(incoming, outgoing)) void appListener(incoming, outgoing);
+        },
+  );
   // Keep-alive sockets from load balancers must outlive their idle timeout (typically 60 s) to avoid races.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

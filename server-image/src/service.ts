@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import { openArtifactStore } from '../../core/storage/open-artifact-store.ts';
-import { createApp } from './app.ts';
+import { createApp, type AppDeps } from './app.ts';
 import { createTokenBucketLimiter } from './auth/token-bucket.ts';
 import { openTokenDirectory } from './auth/token-directory.ts';
 import { SYSTEM_CLOCK, type Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import { createExchangeFetcher } from './feed/exchange-fetcher.ts';
 import { createLiveFeed, type LiveFeed } from './feed/live-feed.ts';
+import { createCachedForecastFastPath } from './http/cached-forecast-fast-path.ts';
 import { startHttpServer } from './http-server.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.ts';
 import { loadServingModel } from './model/load-serving-model.ts';
@@ -64,8 +65,8 @@ export async function startInferenceService(options: InferenceServiceOptions): P
     draining: () => draining,
   };
 
-  const app = createApp({ state, tokens, limiter, metrics, logger, clock, bodyLimitBytes: config.bodyLimitBytes, maxInferBatch: config.maxInferBatch, serverVersion });
-  const http = await startHttpServer({ app, host: config.host, port: config.port });
+  const appDeps: AppDeps = { state, tokens, limiter, metrics, logger, clock, bodyLimitBytes: config.bodyLimitBytes, maxInferBatch: config.maxInferBatch, serverVersion };
+  const http = await startHttpServer({ app: createApp(appDeps), fastPath: createCachedForecastFastPath(appDeps), host: config.host, port: config.port });
   logger.info({ port: http.port, modelUri: store.baseUri, batching: config.batching, ortThreads: config.ortThreads }, 'listening');
 
   const modelLoaded = loader.run().then((status) => {

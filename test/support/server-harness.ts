@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Hono } from 'hono';
 import type { Candle } from '../../core/candle.ts';
-import { createApp } from '../../server-image/src/app.ts';
+import { createApp, type AppDeps } from '../../server-image/src/app.ts';
 import { createTokenBucketLimiter } from '../../server-image/src/auth/token-bucket.ts';
 import { openTokenDirectory, type TokenDirectory } from '../../server-image/src/auth/token-directory.ts';
 import type { Clock } from '../../server-image/src/clock.ts';
@@ -65,11 +65,15 @@ export interface TestServingOptions {
   readonly bodyLimitBytes?: number;
   /** Start in this model state instead of loading the artifact. */
   readonly modelStatus?: ModelStatus;
+  /** Level of the collected log; default debug (one line per request). */
+  readonly logLevel?: string;
 }
 
 /** An app wired like the service, with a real ONNX session and token directory, for app.request() tests. */
 export interface TestServing {
   readonly app: Hono<AppEnv>;
+  /** What the app was built from, for wiring the HTTP fast path the same way. */
+  readonly appDeps: AppDeps;
   readonly metrics: ServerMetrics;
   readonly model: ServingModel;
   readonly feed: LiveFeed | undefined;
@@ -97,7 +101,7 @@ export async function startTestServing(options: TestServingOptions): Promise<Tes
     await writeFile(join(tokenDir, name), `${token}\n`);
   }
   const logs = logCollector();
-  const logger = createLogger('debug', logs.stream);
+  const logger = createLogger(options.logLevel ?? 'debug', logs.stream);
   const tokens = await openTokenDirectory({ dir: tokenDir, reloadIntervalMs: 50, log: logger });
   let status: ModelStatus = options.modelStatus ?? { state: 'ready', model };
   let draining = false;
@@ -114,7 +118,7 @@ export async function startTestServing(options: TestServingOptions): Promise<Tes
     modelName: () => options.modelName ?? defaultModelName(artifact.manifest.market.symbol),
     draining: () => draining,
   };
-  const app = createApp({
+  const appDeps: AppDeps = {
     state,
     tokens,
     limiter: options.rateLimit && createTokenBucketLimiter({ ...options.rateLimit, clock }),
@@ -124,9 +128,11 @@ export async function startTestServing(options: TestServingOptions): Promise<Tes
     bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
     maxInferBatch: 64,
     serverVersion: '0.0.0-test',
-  });
+  };
+  const app = createApp(appDeps);
   return {
     app,
+    appDeps,
     metrics,
     model,
     feed,

@@ -37,6 +37,8 @@ describe('openTokenDirectory', () => {
     tokens = await openTokenDirectory({ dir, reloadIntervalMs: 0, log: recordingLog() });
     expect(tokens.match('alice-secret-token-000001')).toBe('alice');
     expect(tokens.match('bob-secret-token-00000002')).toBe('bob');
+    // Asked again (now from the map of past matches), and near misses of a token that matched before.
+    expect(tokens.match('alice-secret-token-000001')).toBe('alice');
     expect(tokens.match('alice-secret-token-000001\n')).toBeUndefined();
     expect(tokens.match('alice-secret-token-00000')).toBeUndefined();
     expect(tokens.match('')).toBeUndefined();

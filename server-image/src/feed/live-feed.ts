@@ -3,7 +3,7 @@ import { describeError } from '../../../core/errors.ts';
 import { candlesForWindow } from '../../../core/features.ts';
 import type { Clock } from '../clock.ts';
 import type { Forecast } from '../forecast/forecast.ts';
-import { forecastJsonTail } from '../forecast/forecast-json.ts';
+import { encodedJson, forecastJsonTail, type EncodedJson, type ForecastDetail } from '../forecast/forecast-json.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { ServingModel } from '../model/serving-model.ts';
 
@@ -17,8 +17,11 @@ export interface LiveSnapshot {
   readonly candles: readonly Candle[];
   /** When it was computed (ms since the epoch). */
   readonly computedAt: number;
-  /** UTF-8 JSON of `forecast` without its opening brace, so a response prepends the per-request fields cheaply. */
-  readonly forecastJsonTail: Buffer;
+  /**
+   * UTF-8 JSON of `forecast` in each detail level without its opening brace, so a response only prepends
+   * the per-request fields.
+   */
+  readonly forecastJsonTails: Readonly<Record<ForecastDetail, EncodedJson>>;
   /** JSON of `candles` as the /v1/candles route returns them. */
   readonly candlesJson: string;
 }
@@ -31,6 +34,12 @@ export interface LiveFeedStatus {
   readonly ageSeconds: number | undefined;
   readonly exchangeUp: boolean;
   readonly lastError: string | undefined;
+}
+
+/** The feed's staleness and age as responses report them (age rounded to the millisecond). */
+export function liveFeedFreshness(feed: Pick<LiveFeed, 'status'>): { stale: boolean; ageSeconds: number } {
+  const { stale, ageSeconds } = feed.status();
+  return { stale, ageSeconds: Math.round((ageSeconds ?? 0) * 1000) / 1000 };
 }
 
 /** Log sink of the feed (a pino logger fits). */
@@ -102,7 +111,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
           forecast,
           candles: recent,
           computedAt: clock.now(),
-          forecastJsonTail: Buffer.from(forecastJsonTail(forecast)),
+          forecastJsonTails: { compact: encodedJson(forecastJsonTail(forecast, 'compact')), full: encodedJson(forecastJsonTail(forecast, 'full')) },
           candlesJson: JSON.stringify(recent),
         };
         log.info({ lastCandle: new Date(last.time).toISOString(), lastClose: last.close }, 'live forecast updated');

@@ -15,7 +15,7 @@ export const CandleObjectSchema = Type.Object(
   { additionalProperties: false, description: 'one OHLCV candle' },
 );
 
-/** A candle as ccxt's OHLCV row `[time, open, high, low, close, volume]`; about four times cheaper to parse. */
+/** A candle as ccxt's OHLCV row `[time, open, high, low, close, volume]`; about half as costly to parse as an object. */
 export const CandleTupleSchema = Type.Tuple([OpenTime, Price, Price, Price, Price, Volume], {
   description: 'one OHLCV candle as [time, open, high, low, close, volume] (ccxt order)',
 });

@@ -2,18 +2,20 @@ import Type from 'typebox';
 
 const Price = Type.Number({ description: 'price in the quote currency' });
 
+const FULL_ONLY = 'only with ?detail=full';
+
 /** One horizon step of a forecast response. */
 export const ForecastPointSchema = Type.Object({
-  step: Type.Integer({ minimum: 1, description: '1 for the next candle, up to the horizon' }),
+  step: Type.Optional(Type.Integer({ minimum: 1, description: `1 for the next candle, up to the horizon (${FULL_ONLY})` })),
   time: Type.Integer({ description: 'close time of the forecast candle, ms since the epoch' }),
-  timestamp: Type.String({ format: 'date-time', description: 'the same instant, ISO 8601 UTC' }),
+  timestamp: Type.Optional(Type.String({ format: 'date-time', description: `the same instant, ISO 8601 UTC (${FULL_ONLY})` })),
   median: Price,
   lower: Type.Number({ description: 'price at the lowest quantile (interval lower bound)' }),
   upper: Type.Number({ description: 'price at the highest quantile (interval upper bound)' }),
-  quantiles: Type.Record(Type.String(), Type.Number(), { description: 'price per quantile level, keyed "0.1", "0.5", …' }),
+  quantiles: Type.Optional(Type.Record(Type.String(), Type.Number(), { description: `price per quantile level, keyed "0.1", "0.5", … (${FULL_ONLY})` })),
 });
 
-/** Response of GET and POST /v1/forecast. */
+/** Response of GET and POST /v1/forecast; `?detail=full` adds the fields marked so. */
 export const ForecastResponseSchema = Type.Object({
   stale: Type.Boolean({ description: 'true when the exchange is unreachable or a newer candle has closed and is missing (always false for POST)' }),
   ageSeconds: Type.Number({ description: 'seconds since the close of the last candle the forecast is based on' }),
@@ -23,7 +25,7 @@ export const ForecastResponseSchema = Type.Object({
   timeframe: Type.String(),
   lastClose: Price,
   lastCloseTime: Type.Integer({ description: 'close time of the last candle, ms since the epoch' }),
-  lastCloseTimestamp: Type.String({ format: 'date-time' }),
+  lastCloseTimestamp: Type.Optional(Type.String({ format: 'date-time', description: `the same instant, ISO 8601 UTC (${FULL_ONLY})` })),
   quantileLevels: Type.Array(Type.Number()),
   interval: Type.Object({ lower: Type.Number(), upper: Type.Number() }, { description: 'quantile levels of the interval bounds' }),
   points: Type.Array(ForecastPointSchema),

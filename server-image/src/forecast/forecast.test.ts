@@ -47,12 +47,40 @@ describe('buildForecast', () => {
 });
 
 describe('forecastResponseJson', () => {
-  it('writes exactly what JSON.stringify writes, for any quantile set with a median', () => {
+  it('in full detail writes exactly what JSON.stringify writes, for any quantile set with a median', () => {
     for (const quantiles of [[0.1, 0.5, 0.9], [0.5], [0.05, 0.25, 0.5, 0.75, 0.95]]) {
       const model = { ...manifest, quantiles, horizon: 3 };
       const y = Float32Array.from({ length: 3 * quantiles.length }, (_, i) => (i - 4) * 0.013);
       const forecast = buildForecast(model, lastCandle, HOUR, y);
-      expect(forecastResponseJson(forecast, true, 12.5)).toBe(JSON.stringify({ stale: true, ageSeconds: 12.5, ...forecast }));
+      expect(forecastResponseJson(forecast, true, 12.5, 'full')).toBe(JSON.stringify({ stale: true, ageSeconds: 12.5, ...forecast }));
     }
+  });
+
+  it('in compact detail keeps per step only the time, median and bounds, and drops the ISO copies', () => {
+    const model = { ...manifest, quantiles: [0.05, 0.25, 0.5, 0.75, 0.95], horizon: 2 };
+    const y = Float32Array.from([-0.02, -0.01, 0, 0.01, 0.02, -0.03, -0.015, 0.001, 0.015, 0.03]);
+    const forecast = buildForecast(model, lastCandle, HOUR, y);
+    // The model's output is float32, so each price is lastClose · exp(fround(y)).
+    const price = (value: number) => lastCandle.close * Math.exp(Math.fround(value));
+    const closeTime = lastCandle.time + HOUR;
+    const json = forecastResponseJson(forecast, false, 3, 'compact');
+    expect(JSON.parse(json)).toEqual({
+      stale: false,
+      ageSeconds: 3,
+      modelVersion: manifest.version,
+      exchange: manifest.market.exchange,
+      symbol: manifest.market.symbol,
+      timeframe: '1h',
+      lastClose: 200,
+      lastCloseTime: closeTime,
+      quantileLevels: [0.05, 0.25, 0.5, 0.75, 0.95],
+      interval: { lower: 0.05, upper: 0.95 },
+      points: [
+        { time: closeTime + HOUR, median: price(0), lower: price(-0.02), upper: price(0.02) },
+        { time: closeTime + 2 * HOUR, median: price(0.001), lower: price(-0.03), upper: price(0.03) },
+      ],
+    });
+    // Key order as documented, and nothing else in a point.
+    expect(json).toContain(`"points":[{"time":${closeTime + HOUR},"median":${price(0)},"lower":${price(-0.02)},"upper":${price(0.02)}},`);
   });
 });

@@ -8,7 +8,11 @@ import type { Context } from 'hono';
  */
 export function requestHeader(c: Context, name: string): string | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming === undefined) return c.req.header(name);
+  return incoming === undefined ? c.req.header(name) : incomingHeader(incoming, name);
+}
+
+/** A header of Node's request by lower-case name, repeated values joined with ", " as Headers#get does. */
+export function incomingHeader(incoming: IncomingMessage, name: string): string | undefined {
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }

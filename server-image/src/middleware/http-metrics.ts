@@ -1,46 +1,40 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../http/app-env.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 
-/** Options of {@link createHttpMetrics}. */
-export interface HttpMetricsOptions {
-  readonly metrics: Pick<ServerMetrics, 'httpRequests' | 'httpDuration'>;
-}
+/** The metrics an {@link HttpObserver} records into. */
+export type HttpMetrics = Pick<ServerMetrics, 'httpRequests' | 'httpDuration'>;
+
+/**
+ * Records one answered request in the request counter and the latency histogram, by method, route pattern
+ * (e.g. `/v2/models/:name/infer`, so label values stay bounded) and status.
+ */
+export type HttpObserver = (method: string, route: string, status: number, seconds: number) => void;
 
 interface BoundSeries {
   readonly count: { inc(): void };
   readonly duration: { observe(value: number): void };
 }
 
-/**
- * Count requests and observe their latency by method, route pattern (e.g. `/v2/models/:name/infer`, so
- * label values stay bounded) and status. Unknown paths share the route label `unmatched`.
- */
-export function createHttpMetrics(options: HttpMetricsOptions): MiddlewareHandler<AppEnv> {
-  const { metrics } = options;
-  // Binding label values once per series keeps the per-request cost to two increments.
+/** An {@link HttpObserver} that binds each method/route/status series once, so a request costs two increments. */
+export function createHttpObserver(metrics: HttpMetrics): HttpObserver {
   const series = new Map<string, BoundSeries>();
-  return async function httpMetrics(c, next) {
-    const startedAt = performance.now();
-    try {
-      await next();
-    } finally {
-      const labels = { method: c.req.method, route: routeLabel(c), status: String(c.res.status) };
-      const key = `${labels.method} ${labels.route} ${labels.status}`;
-      let bound = series.get(key);
-      if (bound === undefined) {
-        bound = { count: metrics.httpRequests.labels(labels), duration: metrics.httpDuration.labels(labels) };
-        series.set(key, bound);
-      }
-      bound.count.inc();
-      bound.duration.observe((performance.now() - startedAt) / 1000);
+  return (method, route, status, seconds) => {
+    const key = `${method} ${route} ${status}`;
+    let bound = series.get(key);
+    if (bound === undefined) {
+      const labels = { method, route, status: String(status) };
+      bound = { count: metrics.httpRequests.labels(labels), duration: metrics.httpDuration.labels(labels) };
+      series.set(key, bound);
     }
+    bound.count.inc();
+    bound.duration.observe(seconds);
   };
 }
 
-/** The pattern of the route that matched (middleware registered with `use` does not count). */
-function routeLabel(c: Context<AppEnv>): string {
+/** The pattern of the route that matched (middleware registered with `use` does not count); `unmatched` for none. */
+export function routeLabel(c: Context<AppEnv>): string {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
     const route = routes[i]!;

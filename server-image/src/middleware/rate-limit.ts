@@ -16,7 +16,8 @@ export interface RateLimitOptions {
  */
 export function createRateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const { limiter, metrics } = options;
-  return async function rateLimit(c, next) {
+  // Not async, like bearer auth: it only checks and hands on.
+  return function rateLimit(c, next) {
     const tokenName = c.get('tokenName');
     const decision = limiter.take(tokenName);
     if (!decision.allowed) {
@@ -25,6 +26,6 @@ export function createRateLimit(options: RateLimitOptions): MiddlewareHandler<Ap
         headers: { 'Retry-After': String(decision.retryAfterSeconds) },
       });
     }
-    await next();
+    return next();
   };
 }

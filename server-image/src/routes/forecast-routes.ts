@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import type { Clock } from '../clock.ts';
+import { liveFeedFreshness } from '../feed/live-feed.ts';
 import { parseForecastRequest } from '../forecast/candle-request.ts';
 import { forecastAgeSeconds } from '../forecast/forecast.ts';
-import { forecastResponseJson } from '../forecast/forecast-json.ts';
+import { FORECAST_DETAILS, forecastResponseJson, liveForecastJson, type ForecastDetail } from '../forecast/forecast-json.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { HttpError } from '../http/http-error.ts';
+import { badRequest, HttpError } from '../http/http-error.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import { requireModel, type ServingState } from '../serving-state.ts';
 
@@ -27,20 +28,21 @@ export function createForecastRoutes(options: ForecastRoutesOptions): Hono<AppEn
 
   routes.get('/forecast', (c) => {
     requireModel(state);
+    const detail = forecastDetail(c.req.query('detail'));
     const { snapshot, stale, ageSeconds } = liveSnapshot(state);
     // The forecast JSON is encoded once per candle; only the two per-request fields are written here.
-    const head = Buffer.from(`{"stale":${stale},"ageSeconds":${ageSeconds},`);
-    return c.body(Buffer.concat([head, snapshot.forecastJsonTail]), 200, JSON_HEADERS);
+    return c.body(liveForecastJson(snapshot.forecastJsonTails[detail], stale, ageSeconds).text, 200, JSON_HEADERS);
   });
 
   routes.post('/forecast', async (c) => {
     const model = requireModel(state);
+    const detail = forecastDetail(c.req.query('detail'));
     const body = await readJsonBody(c, bodyLimitBytes);
     const { manifest, stepMs } = model;
     const now = clock.now();
     const candles = parseForecastRequest(body, { window: manifest.window, stepMs, timeframe: manifest.market.timeframe, now });
     const forecast = await model.forecast(candles);
-    return c.body(forecastResponseJson(forecast, false, forecastAgeSeconds(forecast, now)), 200, JSON_HEADERS);
+    return c.body(forecastResponseJson(forecast, false, forecastAgeSeconds(forecast, now), detail), 200, JSON_HEADERS);
   });
 
   routes.get('/candles', (c) => {
@@ -56,6 +58,13 @@ export function createForecastRoutes(options: ForecastRoutesOptions): Hono<AppEn
   return routes;
 }
 
+/** The `detail` query parameter: `compact` when absent, otherwise one of {@link FORECAST_DETAILS}. */
+function forecastDetail(value: string | undefined): ForecastDetail {
+  if (value === undefined) return 'compact';
+  if ((FORECAST_DETAILS as readonly string[]).includes(value)) return value as ForecastDetail;
+  throw badRequest('detail', `must be one of ${FORECAST_DETAILS.join(', ')}, got "${value}"`);
+}
+
 function liveSnapshot(state: ServingState) {
   const feed = state.liveFeed();
   const snapshot = feed?.latest();
@@ -63,6 +72,5 @@ function liveSnapshot(state: ServingState) {
     // The exchange's error stays in the log and /metrics: it may name internal hosts.
     throw new HttpError(503, 'no live forecast yet: the exchange has not delivered enough closed candles', { headers: { 'Retry-After': '5' } });
   }
-  const { stale, ageSeconds } = feed.status();
-  return { snapshot, stale, ageSeconds: Math.round((ageSeconds ?? 0) * 1000) / 1000 };
+  return { snapshot, ...liveFeedFreshness(feed) };
 }

@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import { ForecastRequestSchema } from '../forecast/candle-request.ts';
+import { FORECAST_DETAILS } from '../forecast/forecast-json.ts';
 import { CandlesResponseSchema, ErrorResponseSchema, ForecastResponseSchema } from '../forecast/forecast-schema.ts';
 import { InferRequestSchema, InferResponseSchema } from '../oip/infer-request.ts';
 
@@ -27,6 +28,13 @@ const open = { security: [] };
 export function buildOpenApiDocument(options: OpenApiOptions): Record<string, unknown> {
   const modelName = { name: 'name', in: 'path', required: true, schema: { type: 'string' }, description: 'MODEL_NAME, by default the pair in lower case (btc-usdt)' };
   const okJson = (description: string, schema: unknown) => ({ description, content: json(schema) });
+  const detail = {
+    name: 'detail',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', enum: [...FORECAST_DETAILS], default: 'compact' },
+    description: 'compact (default): per step the close time, median and interval bounds; full: adds step numbers, ISO timestamps and the price at every quantile',
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -48,10 +56,11 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
     },
     paths: {
       '/v1/forecast': {
-        get: { summary: 'Latest forecast from the live candle feed', ...secured, responses: { 200: okJson('forecast', { $ref: '#/components/schemas/Forecast' }), ...errors(401, 429, 503) } },
+        get: { summary: 'Latest forecast from the live candle feed', ...secured, parameters: [detail], responses: { 200: okJson('forecast', { $ref: '#/components/schemas/Forecast' }), ...errors(400, 401, 429, 503) } },
         post: {
           summary: 'Forecast from candles the caller sends',
           ...secured,
+          parameters: [detail],
           requestBody: { required: true, content: json({ $ref: '#/components/schemas/ForecastRequest' }) },
           responses: { 200: okJson('forecast', { $ref: '#/components/schemas/Forecast' }), ...errors(400, 401, 413, 429, 503) },
         },

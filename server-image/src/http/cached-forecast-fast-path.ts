@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppDeps } from '../app.ts';
+import { liveFeedFreshness } from '../feed/live-feed.ts';
+import { liveForecastJson } from '../forecast/forecast-json.ts';
+import { createTokenRequestCounter, presentedBearerToken } from '../middleware/bearer-auth.ts';
+import { createHttpObserver } from '../middleware/http-metrics.ts';
+import { requestIdFor } from '../middleware/request-context.ts';
+import { incomingHeader } from './request-header.ts';
+
+/** Answers a request itself and returns true, or returns false and leaves it untouched for the app. */
+export type FastPath = (incoming: IncomingMessage, outgoing: ServerResponse) => boolean;
+
+const PATH = '/v1/forecast';
+const CONTENT_TYPE = 'application/json; charset=UTF-8';
+
+/**
+ * `GET /v1/forecast` (no query string) answered straight from Node's request, without building the
+ * WHATWG Request, Hono context and middleware chain around it: on a route whose work is copying a
+ * cached document, those cost more than everything else together.
+ *
+ * It only ever answers the successful case, with the same status, headers, body, metrics and rate-limit
+ * accounting as the app; whenever anything would go differently (no or unknown token, rate limit
+ * reached, model or live forecast missing, per-request debug logging on) it declines before touching
+ * any state the app would also touch, and the app answers as it always does.
+ */
+export function createCachedForecastFastPath(deps: Pick<AppDeps, 'state' | 'tokens' | 'limiter' | 'metrics' | 'logger'>): FastPath {
+  const { state, tokens, limiter, metrics, logger } = deps;
+  const countTokenRequest = createTokenRequestCounter(metrics);
+  const observe = createHttpObserver(metrics);
+
+  return function serveCachedForecast(incoming, outgoing) {
+    if (incoming.url !== PATH || incoming.method !== 'GET') return false;
+    const startedAt = performance.now();
+    // The app logs one line per request at debug level; that line is its job.
+    if (logger.isLevelEnabled('debug')) return false;
+    if (state.modelStatus().state !== 'ready') return false;
+    const feed = state.liveFeed();
+    const snapshot = feed?.latest();
+    if (feed === undefined || snapshot === undefined) return false;
+    const header = incoming.headers.authorization;
+    const presented = header === undefined ? undefined : presentedBearerToken(header);
+    const tokenName = presented === undefined ? undefined : tokens.match(presented);
+    if (tokenName === undefined) return false;
+    // A refusal leaves the bucket as the app's own take() then finds it, so the 429 is the app's too.
+    if (limiter !== undefined && !limiter.take(tokenName).allowed) return false;
+
+    const { stale, ageSeconds } = liveFeedFreshness(feed);
+    const body = liveForecastJson(snapshot.forecastJsonTails.compact, stale, ageSeconds);
+    const requestId = requestIdFor(incomingHeader(incoming, 'x-request-id'));
+    outgoing.writeHead(200, ['Content-Type', CONTENT_TYPE, 'X-Request-Id', requestId, 'Content-Length', String(body.bytes)]);
+    outgoing.end(body.text);
+    countTokenRequest(tokenName);
+    observe('GET', PATH, 200, (performance.now() - startedAt) / 1000);
+    return true;
+  };
+}
