@@ -6,7 +6,7 @@ import { ArtifactNotFoundError } from '../core/artifact-store.ts';
 import { BadInputError } from '../core/errors.ts';
 import { readArtifact, writeArtifact } from '../core/storage/artifact-io.ts';
 import { openArtifactStore } from '../core/storage/open-artifact-store.ts';
-import type { RetryPolicy } from '../core/storage/retry.ts';
+import type { RetryPolicy } from '../core/retry.ts';
 import { S3ArtifactStore, type S3ArtifactStoreOptions } from '../core/storage/s3-artifact-store.ts';
 import type { S3Config } from '../core/storage/s3-config.ts';
 import { ObjectStorageError } from '../core/storage/s3-errors.ts';

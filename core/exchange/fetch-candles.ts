@@ -3,7 +3,8 @@ import { findGaps, sortAndDeduplicate, type Candle, type CandleGap } from '../ca
 import { BadInputError } from '../errors.ts';
 import { timeframeMs } from '../timeframe.ts';
 import { SILENT_LOG, type ExchangeLog } from './log.ts';
-import { DEFAULT_RETRY_POLICY, retryAfterMs, withRetry, type RetryPolicy } from './retry.ts';
+import type { RetryPolicy } from '../retry.ts';
+import { DEFAULT_EXCHANGE_RETRY_POLICY, retryAfterMs, withExchangeRetry } from './retry.ts';
 
 /** Closed candles, oldest first, and the holes between them. */
 export interface FetchedCandles {
@@ -68,7 +69,7 @@ async function fetchClosedCandles(
 ): Promise<FetchedCandles> {
   const { symbol, timeframe, now = Date.now(), log = SILENT_LOG } = options;
   const stepMs = marketTimeframeMs(timeframe);
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const policy: RetryPolicy = { ...DEFAULT_EXCHANGE_RETRY_POLICY, ...options.retry };
   const retryOptions = { policy, log, requestedDelayMs: () => retryAfterMs(exchange.last_response_headers) };
   await requireMarket(exchange, symbol, timeframe, retryOptions);
 
@@ -79,7 +80,7 @@ async function fetchClosedCandles(
   let pages = 0;
   while (since <= now) {
     const pageSince = since;
-    const rows = await withRetry(
+    const rows = await withExchangeRetry(
       `fetch ${exchange.id} ${symbol} ${timeframe} candles since ${new Date(pageSince).toISOString()}`,
       () => fetchPage(exchange, symbol, timeframe, pageSince, pageLimit),
       retryOptions,
@@ -122,7 +123,7 @@ async function requireMarket(
   exchange: Exchange,
   symbol: string,
   timeframe: string,
-  retryOptions: Parameters<typeof withRetry>[2],
+  retryOptions: Parameters<typeof withExchangeRetry>[2],
 ): Promise<void> {
   if (exchange.has['fetchOHLCV'] !== true && exchange.has['fetchOHLCV'] !== 'emulated') {
     throw new BadInputError(`market.exchange "${exchange.id}" does not offer candle history`, 'market.exchange');
@@ -132,7 +133,7 @@ async function requireMarket(
   }
   // ccxt caches a failed loadMarkets promise; until markets are loaded, force a fresh load so a retry
   // (or the next poll of a live feed) really asks the exchange again.
-  const markets = await withRetry(`load ${exchange.id} markets`, () => exchange.loadMarkets(exchange.markets === undefined), retryOptions);
+  const markets = await withExchangeRetry(`load ${exchange.id} markets`, () => exchange.loadMarkets(exchange.markets === undefined), retryOptions);
   if (markets[symbol] === undefined) {
     throw new BadInputError(`market.symbol "${symbol}" is not listed on ${exchange.id}`, 'market.symbol');
   }

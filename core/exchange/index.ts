@@ -9,4 +9,5 @@ export {
   type FetchedCandles,
 } from './fetch-candles.ts';
 export { SILENT_LOG, type ExchangeLog } from './log.ts';
-export { DEFAULT_RETRY_POLICY, isTemporaryExchangeError, withRetry, type RetryPolicy } from './retry.ts';
+export { DEFAULT_EXCHANGE_RETRY_POLICY, isTemporaryExchangeError, withExchangeRetry } from './retry.ts';
+export type { RetryPolicy } from '../retry.ts';

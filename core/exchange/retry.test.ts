@@ -1,11 +1,12 @@
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, retryAfterMs, withRetry, type RetryPolicy } from './retry.ts';
+import { backoffDelayMs, type RetryPolicy } from '../retry.ts';
+import { DEFAULT_EXCHANGE_RETRY_POLICY, retryAfterMs, withExchangeRetry as withRetry } from './retry.ts';
 
 function recordingPolicy(overrides: Partial<RetryPolicy> = {}): { policy: RetryPolicy; sleeps: number[] } {
   const sleeps: number[] = [];
   const policy: RetryPolicy = {
-    ...DEFAULT_RETRY_POLICY,
+    ...DEFAULT_EXCHANGE_RETRY_POLICY,
     baseDelayMs: 100,
     maxDelayMs: 1_000,
     sleep: async (ms) => {

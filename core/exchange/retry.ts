@@ -1,20 +1,13 @@
 import ccxt from 'ccxt';
+import { RetriesExhaustedError, sleepMs, withRetry, type RetryPolicy } from '../retry.ts';
 import { SILENT_LOG, type ExchangeLog } from './log.ts';
 
-/** How a temporary exchange failure is retried: total attempts, backoff bounds and the (injectable) sleep. */
-export interface RetryPolicy {
-  readonly attempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly sleep: (ms: number) => Promise<void>;
-}
-
 /** Five tries over roughly fifteen seconds: enough to ride out a 429 burst or a short outage. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+export const DEFAULT_EXCHANGE_RETRY_POLICY: RetryPolicy = Object.freeze({
   attempts: 5,
   baseDelayMs: 1_000,
   maxDelayMs: 30_000,
-  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  sleep: sleepMs,
 });
 
 /**
@@ -38,40 +31,29 @@ export function retryAfterMs(headers: Readonly<Record<string, string>> | undefin
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1_000 : undefined;
 }
 
-/** Options of {@link withRetry}. */
-export interface WithRetryOptions {
+/** Options of {@link withExchangeRetry}. */
+export interface ExchangeRetryOptions {
   readonly policy: RetryPolicy;
   readonly log?: ExchangeLog;
   /** The server's requested wait for a failed attempt, when it named one (rate limits). */
   readonly requestedDelayMs?: (error: unknown) => number | undefined;
 }
 
-/** Delay before retry number `retry` (1-based): exponential, never below what the server asked, capped. */
-export function backoffDelayMs(policy: RetryPolicy, retry: number, requestedMs?: number): number {
-  const exponential = policy.baseDelayMs * 2 ** (retry - 1);
-  return Math.min(policy.maxDelayMs, Math.max(exponential, requestedMs ?? 0));
-}
-
 /**
- * Run `operation`, retrying temporary exchange failures with exponential backoff.
- * Permanent failures (bad symbol, bad request) are rethrown at once; when the attempts run out the last
- * error is wrapped with `what` and the number of attempts as context.
+ * Run `operation`, retrying temporary exchange failures with exponential backoff (never shorter than a
+ * rate limit's Retry-After). Permanent failures (bad symbol, bad request) are rethrown at once; when the
+ * attempts run out the last error is wrapped with `what` and the number of attempts as context.
  */
-export async function withRetry<T>(what: string, operation: () => Promise<T>, options: WithRetryOptions): Promise<T> {
-  const { policy, log = SILENT_LOG } = options;
-  const attempts = Math.max(1, Math.floor(policy.attempts));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (!isTemporaryExchangeError(error)) throw error;
-      if (attempt >= attempts) {
-        throw new Error(`${what}: still failing after ${attempts} attempt${attempts === 1 ? '' : 's'}`, { cause: error });
-      }
-      const requested = isRateLimitError(error) ? options.requestedDelayMs?.(error) : undefined;
-      const delayMs = backoffDelayMs(policy, attempt, requested);
-      log.warn({ attempt, attempts, delayMs, error: (error as Error).message }, `${what} failed, retrying`);
-      await policy.sleep(delayMs);
-    }
+export async function withExchangeRetry<T>(what: string, operation: () => Promise<T>, options: ExchangeRetryOptions): Promise<T> {
+  const { log = SILENT_LOG } = options;
+  const policy: RetryPolicy = {
+    ...options.policy,
+    onRetry: ({ attempt, attempts, delayMs, error }) => log.warn({ attempt, attempts, delayMs, error: (error as Error).message }, `${what} failed, retrying`),
+  };
+  try {
+    return await withRetry(operation, { isTemporary: isTemporaryExchangeError, requestedDelayMs: (error) => (isRateLimitError(error) ? options.requestedDelayMs?.(error) : undefined) }, policy);
+  } catch (error) {
+    if (!(error instanceof RetriesExhaustedError)) throw error;
+    throw new Error(`${what}: still failing after ${error.attempts} attempt${error.attempts === 1 ? '' : 's'}`, { cause: error.cause });
   }
 }

@@ -1,7 +1,7 @@
 import type { ArtifactStore } from '../artifact-store.ts';
 import { BadInputError } from '../errors.ts';
 import { FileArtifactStore } from './file-artifact-store.ts';
-import type { RetryPolicy } from './retry.ts';
+import type { RetryPolicy } from '../retry.ts';
 import { S3ArtifactStore } from './s3-artifact-store.ts';
 import { S3_SETUP_HINT, type S3Config } from './s3-config.ts';
 

@@ -2,7 +2,8 @@ import type { Client } from 'minio';
 import { ArtifactNotFoundError, type ArtifactStore } from '../artifact-store.ts';
 import { BadInputError } from '../errors.ts';
 import { checkArtifactKey } from './artifact-key.ts';
-import { RetriesExhaustedError, retryPolicy, withRetry, type RetryPolicy } from './retry.ts';
+import { RetriesExhaustedError, withRetry, type RetryPolicy } from '../retry.ts';
+import { storageRetryPolicy } from './retry.ts';
 import { createS3Client, DEFAULT_S3_TIMEOUT_MS } from './s3-client.ts';
 import type { S3Config } from './s3-config.ts';
 import { classifyS3Error, describeS3Failure, isNetworkFailure, ObjectStorageError, s3FailureHint, type S3RequestTarget } from './s3-errors.ts';
@@ -48,7 +49,7 @@ export class S3ArtifactStore implements ArtifactStore {
     this.baseUri = `s3://${this.location.bucket}/${this.location.prefix}`;
     this.endpoint = config.endpoint.replace(/\/+$/, '');
     this.client = createS3Client(config, options.timeoutMs ?? DEFAULT_S3_TIMEOUT_MS);
-    this.retry = retryPolicy(options.retry);
+    this.retry = storageRetryPolicy(options.retry);
   }
 
   /** Upload `body` at `key`, replacing what was there. */
@@ -110,7 +111,7 @@ export class S3ArtifactStore implements ArtifactStore {
   /** Run one retried request; "not found" answers come back as undefined, every other failure is wrapped. */
   private async request<T>(operation: string, objectKey: string, send: () => Promise<T>): Promise<T | undefined> {
     try {
-      return await withRetry(send, (error) => classifyS3Error(error) === 'temporary', this.retry);
+      return await withRetry(send, { isTemporary: (error) => classifyS3Error(error) === 'temporary' }, this.retry);
     } catch (error) {
       if (error instanceof RetriesExhaustedError) {
         const last = error.cause;

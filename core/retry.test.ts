@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, RetriesExhaustedError, retryPolicy, withRetry } from './retry.ts';
+import { backoffDelayMs, RetriesExhaustedError, withRetry } from './retry.ts';
+import { storageRetryPolicy as retryPolicy } from './storage/retry.ts';
 
 const recordingPolicy = (random: number, attempts = 4) => {
   const sleeps: number[] = [];
@@ -34,7 +35,7 @@ describe('withRetry', () => {
         if (calls < 3) throw new Error('flaky');
         return 'done';
       },
-      () => true,
+      { isTemporary: () => true },
       policy,
     );
     expect(result).toBe('done');
@@ -45,7 +46,7 @@ describe('withRetry', () => {
   it('rethrows a permanent failure at once without waiting', async () => {
     const { policy, sleeps } = recordingPolicy(1);
     const permanent = new Error('forbidden');
-    await expect(withRetry(async () => Promise.reject(permanent), () => false, policy)).rejects.toBe(permanent);
+    await expect(withRetry(async () => Promise.reject(permanent), { isTemporary: () => false }, policy)).rejects.toBe(permanent);
     expect(sleeps).toEqual([]);
   });
 
@@ -55,7 +56,7 @@ describe('withRetry', () => {
     let calls = 0;
     const failing = withRetry(
       async () => Promise.reject(new Error(`refused #${++calls}`)),
-      () => true,
+      { isTemporary: () => true },
       { ...policy, onRetry: ({ attempt, delayMs }) => events.push({ attempt, delayMs }) },
     );
     const error = await failing.catch((e: unknown) => e);
@@ -64,5 +65,29 @@ describe('withRetry', () => {
     expect(((error as Error).cause as Error).message).toBe('refused #3');
     expect(sleeps).toEqual([50, 100]);
     expect(events).toEqual([{ attempt: 1, delayMs: 50 }, { attempt: 2, delayMs: 100 }]);
+  });
+});
+
+describe('backoffDelayMs without jitter', () => {
+  it('is deterministic, never shorter than a requested wait and never above the cap', () => {
+    const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, sleep: async () => undefined };
+    expect([1, 2, 3, 4, 5].map((retry) => backoffDelayMs(policy, retry))).toEqual([100, 200, 400, 800, 1_000]);
+    expect(backoffDelayMs(policy, 1, 700)).toBe(700);
+    expect(backoffDelayMs(policy, 1, 60_000)).toBe(1_000);
+  });
+});
+
+describe('withRetry with a requested delay', () => {
+  it('waits at least what the failure asked for', async () => {
+    const sleeps: number[] = [];
+    let calls = 0;
+    const policy = { attempts: 3, baseDelayMs: 10, maxDelayMs: 5_000, sleep: async (ms: number) => void sleeps.push(ms) };
+    const result = await withRetry(
+      async () => (++calls < 2 ? Promise.reject(new Error('429')) : 'ok'),
+      { isTemporary: () => true, requestedDelayMs: () => 2_000 },
+      policy,
+    );
+    expect(result).toBe('ok');
+    expect(sleeps).toEqual([2_000]);
   });
 });
