@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomQuantileLstmWeights, randomRawFeatures } from '../export/test-support/random-quantile-lstm.ts';
-import { referenceQuantileLstmForward } from '../export/test-support/quantile-lstm-reference.ts';
+import { forwardQuantileLstmReference } from '../model/reference-forward.ts';
 import { applyForecastCalibration, fitForecastCalibration } from './calibrate-forecast.ts';
 
 const QUANTILES = [0.1, 0.5, 0.9];
@@ -64,8 +64,8 @@ describe('applyForecastCalibration', () => {
     const calibration = { medianScale: [0.25, 1, 0], spreadScale: [2, 0.5, 1.5] };
     const batch = 4;
     const x = randomRawFeatures(weights, batch, 9);
-    const before = referenceQuantileLstmForward(weights, x, batch);
-    const after = referenceQuantileLstmForward(applyForecastCalibration(weights, calibration), x, batch);
+    const before = forwardQuantileLstmReference(weights, x);
+    const after = forwardQuantileLstmReference(applyForecastCalibration(weights, calibration), x);
     const q = 5;
     for (let b = 0; b < batch; b++) {
       for (let h = 0; h < 3; h++) {

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuantileLstmWeights } from '../../../core/model-weights.ts';
 import { exportQuantileLstmToOnnx, ONNX_IR_VERSION, ONNX_OPSET_VERSION } from './onnx-export.ts';
-import { referenceQuantileLstmForward } from './test-support/quantile-lstm-reference.ts';
+import { forwardQuantileLstmReference } from '../model/reference-forward.ts';
 import { randomQuantileLstmWeights, randomRawFeatures, type RandomModelShape } from './test-support/random-quantile-lstm.ts';
 
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
@@ -71,7 +71,7 @@ describe('exportQuantileLstmToOnnx', () => {
           const input = new ort.Tensor('float32', xRaw, [batch, shape.window, shape.inputSize]);
           const output = (await session.run({ features: input })).quantiles!;
           expect(output.dims).toEqual([batch, shape.horizon, shape.quantiles.length]);
-          expect(maxAbsDiff(output.data as Float32Array, referenceQuantileLstmForward(weights, xRaw, batch))).toBeLessThan(1e-5);
+          expect(maxAbsDiff(output.data as Float32Array, forwardQuantileLstmReference(weights, xRaw))).toBeLessThan(1e-5);
         }
       } finally {
         await session.release();
@@ -109,7 +109,7 @@ describe('exportQuantileLstmToOnnx', () => {
         expect(session.outputMetadata).toEqual([{ name: 'quantiles', isTensor: true, type: 'float32', shape: ['batch', 3, 5] }]);
         const xRaw = randomRawFeatures(weights, 4, 6);
         const output = (await session.run({ features: new ort.Tensor('float32', xRaw, [4, 7, 8]) })).quantiles!;
-        expect(maxAbsDiff(output.data as Float32Array, referenceQuantileLstmForward(weights, xRaw, 4))).toBeLessThan(1e-5);
+        expect(maxAbsDiff(output.data as Float32Array, forwardQuantileLstmReference(weights, xRaw))).toBeLessThan(1e-5);
       } finally {
         await session.release();
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportQuantileLstmToOnnx } from './onnx-export.ts';
 import { checkOnnxParity, OnnxParityError } from './onnx-parity.ts';
-import { referenceQuantileLstmForward } from './test-support/quantile-lstm-reference.ts';
+import { forwardQuantileLstmReference } from '../model/reference-forward.ts';
 import { randomQuantileLstmWeights, randomRawFeatures } from './test-support/random-quantile-lstm.ts';
 
 const weights = randomQuantileLstmWeights(
@@ -11,7 +11,7 @@ const weights = randomQuantileLstmWeights(
 const onnxBytes = exportQuantileLstmToOnnx(weights, { producerVersion: 'test' });
 const batch = 17;
 const xRaw = randomRawFeatures(weights, batch, 32);
-const reference = referenceQuantileLstmForward(weights, xRaw, batch);
+const reference = forwardQuantileLstmReference(weights, xRaw);
 const sessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
 
 function perturbed(index: number, delta: number): Float32Array {

@@ -4,7 +4,7 @@ import { INFERENCE_CHUNK } from './evaluate.ts';
 import { predictQuantiles } from './predict.ts';
 import { forwardQuantileLstmReference } from './reference-forward.ts';
 import { createSeededRandom } from './seeded-random.ts';
-import { randomQuantileLstmWeights } from './test-support/random-weights.ts';
+import { randomQuantileLstmWeights } from '../export/test-support/random-quantile-lstm.ts';
 import { useTestBackend } from './test-support/test-backend.ts';
 
 beforeAll(useTestBackend);

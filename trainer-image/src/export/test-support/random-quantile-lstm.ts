@@ -1,4 +1,5 @@
 import type { QuantileLstmWeights } from '../../../../core/model-weights.ts';
+import { createSeededRandom } from '../../model/seeded-random.ts';
 
 /** Shape of a random test model. */
 export interface RandomModelShape {
@@ -10,17 +11,10 @@ export interface RandomModelShape {
   readonly quantiles: readonly number[];
 }
 
-/** Deterministic uniform generator on [low, high) (mulberry32), so failures reproduce exactly. */
+/** Deterministic uniform generator on [low, high) (the trainer's mulberry32), so failures reproduce exactly. */
 export function seededUniform(seed: number): (low: number, high: number) => number {
-  let state = seed >>> 0;
-  return (low, high) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return low + (high - low) * unit;
-  };
+  const random = createSeededRandom(seed);
+  return (low, high) => low + (high - low) * random.next();
 }
 
 /**
