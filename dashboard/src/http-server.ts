@@ -1,11 +1,6 @@
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-/** Anything with a fetch handler (the dashboard's Hono app). */
-export interface FetchApp {
-  fetch(request: Request, ...rest: unknown[]): Response | Promise<Response>;
-}
+import { drainServer, listenOn, type FetchApp } from '../../core/http/server-lifecycle.ts';
 
 /** A listening dashboard. */
 export interface RunningDashboard {
@@ -19,28 +14,13 @@ export interface RunningDashboard {
 /** Listen on `host:port` (0 picks a free port) with the Hono node adapter. */
 export async function startDashboardServer(options: { readonly app: FetchApp; readonly host: string; readonly port: number }): Promise<RunningDashboard> {
   const server = createAdaptorServer({ fetch: options.app.fetch }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, options.port, options.host);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${port}/`,
     port,
-    close(timeoutMs = 5_000) {
-      return new Promise((resolve) => {
-        const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
-        server.close(() => {
-          clearTimeout(deadline);
-          resolve();
-        });
-        // Page loads are short: idle keep-alive connections need not wait for their timeout.
-        server.closeIdleConnections();
-      });
+    async close(timeoutMs = 5_000) {
+      await drainServer(server, timeoutMs);
     },
   };
 }

@@ -2,6 +2,7 @@
 // Argument: JSON { url, method, headers, body, connections, durationSeconds, warmupSeconds, serverPid? }.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { LoadSpec } from './bench-processes.ts';
 
 /** The part of autocannon's result this benchmark reads (the package ships no type declarations). */
 interface AutocannonResult {
@@ -14,18 +15,6 @@ interface AutocannonResult {
 }
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-interface LoadSpec {
-  readonly url: string;
-  readonly method: 'GET' | 'POST';
-  readonly headers: Record<string, string>;
-  readonly body?: string;
-  readonly connections: number;
-  readonly durationSeconds: number;
-  readonly warmupSeconds: number;
-  /** The server's process id: its CPU time over the measured part is read from /proc (Linux). */
-  readonly serverPid?: number;
-}
 
 /** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is no /proc. */
 function processCpuSeconds(pid: number): number | undefined {

@@ -1,12 +1,7 @@
 import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { drainServer, listenOn, type FetchApp } from '../../core/http/server-lifecycle.ts';
 import type { FastPath } from './http/cached-forecast-fast-path.ts';
-
-/** Anything with a fetch handler (a Hono app). */
-export interface FetchApp {
-  fetch(request: Request, ...rest: unknown[]): Response | Promise<Response>;
-}
 
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -29,9 +24,6 @@ export interface RunningHttpServer {
   drain(timeoutMs: number): Promise<{ forced: boolean }>;
 }
 
-/** How often idle keep-alive connections are closed while draining. */
-const IDLE_SWEEP_MS = 50;
-
 /** Listen on `host:port` with the Hono node adapter, behind the fast path if there is one. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const appListener = getRequestListener(options.app.fetch);
@@ -46,34 +38,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   // Keep-alive sockets from load balancers must outlive their idle timeout (typically 60 s) to avoid races.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, options.port, options.host);
 
   return {
     port,
     server,
-    drain(timeoutMs) {
-      return new Promise((resolve) => {
-        let forced = false;
-        // A connection whose request just finished becomes idle; close it instead of waiting for its timeout.
-        const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
-        const deadline = setTimeout(() => {
-          forced = true;
-          server.closeAllConnections();
-        }, timeoutMs);
-        server.close(() => {
-          clearInterval(sweep);
-          clearTimeout(deadline);
-          resolve({ forced });
-        });
-        server.closeIdleConnections();
-      });
-    },
+    drain: (timeoutMs) => drainServer(server, timeoutMs),
   };
 }
