@@ -8,6 +8,7 @@ import { pinballLoss } from '../trainer-image/src/model/pinball-loss.ts';
 import { createQuantileLstmVariables, disposeParams } from '../trainer-image/src/model/quantile-lstm-model.ts';
 import { createSeededRandom } from '../trainer-image/src/model/seeded-random.ts';
 import { createTrainStep } from '../trainer-image/src/model/train-step.ts';
+import { median } from './stats.ts';
 
 /** What to measure: the model's shape, and how many batches each timed round trains. */
 export interface LstmThroughputOptions {
@@ -145,12 +146,6 @@ async function samplesPerSecond(
   const started = performance.now();
   for (const rows of batchRows) await trainBatch(rows);
   return (batchRows.length * batchSize) / ((performance.now() - started) / 1000);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function main(): Promise<void> {

@@ -16,6 +16,10 @@ import { runTraining } from '../trainer-image/src/pipeline/run-training.ts';
 import { createTfjsForecasterTrainer } from '../trainer-image/src/pipeline/tfjs-forecaster-trainer.ts';
 import { trainerVersion } from '../trainer-image/src/train-command.ts';
 import { measureLstmThroughput } from './lstm-throughput.ts';
+import { median } from './stats.ts';
+import { roundSignificant } from '../trainer-image/src/backtest/significant.ts';
+
+const round = (value: number): number => roundSignificant(value, 4);
 
 const DATA = fileURLToPath(new URL('../../shared/data/ETHUSDT-1h-binance-2020-01-01_2022-04-11.csv', import.meta.url));
 
@@ -99,16 +103,6 @@ if (!values['skip-training']) {
 }
 
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length === 0 ? Number.NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function round(value: number): number {
-  return Number(value.toPrecision(4));
-}
 
 function machineFacts(): Record<string, unknown> {
   return { node: process.version, cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency, platform: `${process.platform}-${process.arch}` };

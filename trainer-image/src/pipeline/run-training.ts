@@ -111,7 +111,8 @@ export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps
   const written = await writeArtifact(deps.store, { modelOnnx, backtest, manifest });
   log.info({ uri: written.uri, sha256: written.sha256 }, 'artifact written');
 
-  const naive = metrics.baselines.naive;
+  // summariseBacktest already rounds every headline metric to six significant digits.
+  const { model } = metrics;
   return {
     ok: true,
     artifactUri: written.uri,
@@ -119,13 +120,13 @@ export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps
     version: input.version,
     backend: trained.facts.backend,
     metrics: {
-      mase: round(metrics.model.mase),
-      maseStep1: round(metrics.model.maseStep1),
-      naiveMase: round(naive?.mase ?? 1),
-      skillVsNaive: round(metrics.skillVsNaive),
-      coverage: metrics.model.coverage === null ? null : round(metrics.model.coverage),
-      winkler: metrics.model.winkler === null ? null : round(metrics.model.winkler),
-      directionalAccuracy: round(metrics.model.directionalAccuracy),
+      mase: model.mase,
+      maseStep1: model.maseStep1,
+      naiveMase: metrics.baselines.naive?.mase ?? 1,
+      skillVsNaive: metrics.skillVsNaive,
+      coverage: model.coverage,
+      winkler: model.winkler,
+      directionalAccuracy: model.directionalAccuracy,
     },
   };
 }
@@ -143,8 +144,4 @@ async function calibrateOnValidation(weights: QuantileLstmWeights, dataset: Data
   const predictions = await trainer.predict(weights, rawX, samples.length);
   const calibration = fitForecastCalibration({ predictions, actual, horizon: dataset.horizon, quantiles: weights.quantiles });
   return { weights: applyForecastCalibration(weights, calibration), calibration };
-}
-
-function round(value: number): number {
-  return Number(value.toPrecision(6));
 }
