@@ -13,10 +13,14 @@ export interface BenchTarget {
 /** True when `taskset` can pin processes to a core here. */
 export const CAN_PIN = spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }).status === 0;
 
-/** Argument vector running `script` under this Node, pinned to `core` when taskset exists. */
-export function pinnedNode(core: number, script: string, args: string[] = []): [string, string[]] {
-  return CAN_PIN ? ['taskset', ['-c', String(core), process.execPath, script, ...args]] : [process.execPath, [script, ...args]];
+/** Argument vector running `script` under this Node (with `nodeArgs`), pinned to `core` when taskset exists. */
+export function pinnedNode(core: number, script: string, args: string[] = [], nodeArgs: string[] = []): [string, string[]] {
+  const node = [process.execPath, ...nodeArgs, script, ...args];
+  return CAN_PIN ? ['taskset', ['-c', String(core), ...node]] : [node[0]!, node.slice(1)];
 }
+
+/** Extra Node flags for the servers under test, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them. */
+const SERVER_NODE_ARGS = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
 
 /** Pin the current process (the orchestrator and the exchange replay server) to `core`. */
 export function pinSelf(core: number): void {
@@ -25,7 +29,7 @@ export function pinSelf(core: number): void {
 
 /** Start `script` pinned to `core` with `env` and wait for its listening line. */
 export async function startTarget(core: number, script: string, env: Record<string, string>): Promise<BenchTarget> {
-  const [command, args] = pinnedNode(core, script);
+  const [command, args] = pinnedNode(core, script, [], SERVER_NODE_ARGS);
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -74,6 +78,8 @@ export async function waitFor200(url: string, headers: Record<string, string>, t
 
 /** Result of one load run, as load-generator.ts prints it. */
 export interface LoadResult {
+  /** The tool that generated the load. */
+  readonly generator: LoadGenerator;
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -86,12 +92,16 @@ export interface LoadResult {
   readonly serverCpu: number | null;
   /** Server CPU time per answered request, µs: steadier than req/s on a machine shared with other work. */
   readonly serverCpuMicrosPerRequest: number | null;
-  /** Share of one core the load generator used; near 1 means it, not the server, set the pace. */
-  readonly loadGeneratorCpu: number;
+  /** Share of one core the load generator used; near 1 means it, not the server, set the pace (null without /proc). */
+  readonly loadGeneratorCpu: number | null;
 }
+
+/** `wrk` (C, light enough to saturate a Node server from one core) or `autocannon` (npm, always there). */
+export type LoadGenerator = 'wrk' | 'autocannon';
 
 /** What to send in one load run. */
 export interface LoadSpec {
+  readonly generator: LoadGenerator;
   readonly url: string;
   readonly method: 'GET' | 'POST';
   readonly headers: Record<string, string>;

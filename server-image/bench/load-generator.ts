@@ -1,66 +1,56 @@
-// One autocannon run in its own process (pinned by the caller to the load core); prints one JSON line.
-// Argument: JSON { url, method, headers, body, connections, durationSeconds, warmupSeconds, serverPid? }.
+// One load run in its own process (pinned by the caller to the load core); prints one JSON line.
+// Argument: JSON LoadSpec { generator, url, method, headers, body, connections, durationSeconds, warmupSeconds, serverPid? }.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { loadWithAutocannon } from './autocannon-load.ts';
 import type { LoadSpec } from './bench-processes.ts';
+import { loadWithWrk } from './wrk-load.ts';
 
-/** The part of autocannon's result this benchmark reads (the package ships no type declarations). */
-interface AutocannonResult {
-  readonly duration: number;
-  readonly requests: { readonly total: number };
-  readonly latency: { readonly p50: number; readonly p99: number; readonly average: number };
-  readonly non2xx: number;
-  readonly errors: number;
-  readonly timeouts: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+// USER_HZ is 100 on every Linux architecture Node runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is no /proc. */
-function processCpuSeconds(pid: number): number | undefined {
+/** CPU seconds (user + system) of a process so far, plus those of its waited-for children; undefined without /proc. */
+function processCpuSeconds(pid: number | 'self', withChildren = false): number | undefined {
   try {
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them, in clock ticks.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    // Fields after the parenthesised command name: utime, stime, cutime, cstime are the 12th to 15th, in ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ').map(Number);
+    const ticks = fields[11]! + fields[12]! + (withChildren ? fields[13]! + fields[14]! : 0);
+    return ticks / CLOCK_TICKS_PER_SECOND;
   } catch {
     return undefined;
   }
 }
-// USER_HZ is 100 on every Linux architecture Node runs on.
-const CLOCK_TICKS_PER_SECOND = 100;
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
-const options = {
-  url: spec.url,
-  method: spec.method,
-  headers: spec.headers,
-  ...(spec.body !== undefined && { body: spec.body }),
-  connections: spec.connections,
-  pipelining: 1,
-};
-// JIT warm-up of both sides and the first micro-batches; its numbers are thrown away.
-if (spec.warmupSeconds > 0) await autocannon({ ...options, duration: spec.warmupSeconds });
-const serverCpuBefore = spec.serverPid === undefined ? undefined : processCpuSeconds(spec.serverPid);
-const ownCpuBefore = process.cpuUsage();
-const result = await autocannon({ ...options, duration: spec.durationSeconds });
-const ownCpu = process.cpuUsage(ownCpuBefore);
-const serverCpuAfter = spec.serverPid === undefined ? undefined : processCpuSeconds(spec.serverPid);
-const seconds = result.duration || spec.durationSeconds;
-const serverCpuSeconds = serverCpuBefore !== undefined && serverCpuAfter !== undefined ? serverCpuAfter - serverCpuBefore : undefined;
+let serverCpuSeconds: number | undefined;
+let ownCpuSeconds: number | undefined;
+/** Brackets the measured run: CPU time of the server and of this side (wrk is a child process) over it. */
+async function measure<T>(run: () => Promise<T>): Promise<T> {
+  const serverBefore = spec.serverPid === undefined ? undefined : processCpuSeconds(spec.serverPid);
+  const ownBefore = processCpuSeconds('self', true);
+  const result = await run();
+  const serverAfter = spec.serverPid === undefined ? undefined : processCpuSeconds(spec.serverPid);
+  const ownAfter = processCpuSeconds('self', true);
+  if (serverBefore !== undefined && serverAfter !== undefined) serverCpuSeconds = serverAfter - serverBefore;
+  if (ownBefore !== undefined && ownAfter !== undefined) ownCpuSeconds = ownAfter - ownBefore;
+  return result;
+}
+
+const load = spec.generator === 'wrk' ? await loadWithWrk(spec, measure) : await loadWithAutocannon(spec, measure);
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 process.stdout.write(
   `${JSON.stringify({
-    requestsPerSecond: Math.round(result.requests.total / seconds),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    meanMs: result.latency.average,
-    total: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    generator: load.generator,
+    requestsPerSecond: Math.round(load.requests / load.seconds),
+    p50Ms: load.p50Ms,
+    p99Ms: load.p99Ms,
+    meanMs: load.meanMs,
+    total: load.requests,
+    non2xx: load.non2xx,
+    errors: load.errors,
+    timeouts: load.timeouts,
     // Share of one core each side used: a load generator near 1 means it, not the server, set the pace.
-    serverCpu: serverCpuSeconds === undefined ? null : round(serverCpuSeconds / seconds, 2),
-    serverCpuMicrosPerRequest: serverCpuSeconds === undefined || result.requests.total === 0 ? null : round((serverCpuSeconds / result.requests.total) * 1e6, 1),
-    loadGeneratorCpu: round((ownCpu.user + ownCpu.system) / 1e6 / seconds, 2),
+    serverCpu: serverCpuSeconds === undefined ? null : round(serverCpuSeconds / load.seconds, 2),
+    serverCpuMicrosPerRequest: serverCpuSeconds === undefined || load.requests === 0 ? null : round((serverCpuSeconds / load.requests) * 1e6, 1),
+    loadGeneratorCpu: ownCpuSeconds === undefined ? null : round(ownCpuSeconds / load.seconds, 2),
   })}\n`,
 );

@@ -1,8 +1,12 @@
 // `npm run bench:server` (node server-image/bench/server.bench.ts): the inference service against a bare
 // Hono JSON endpoint in the same run.
 // Each server gets core 0, the load generator (autocannon, its own process) core 1. Prints one JSON document;
-// BENCH_DURATION_SECONDS (default 8) sets the measured seconds of each run, and BENCH_CASES (a comma-separated
-// subset of get, post, lone, bare, unbatched; default all) picks the runs, for quicker iterations.
+// BENCH_DURATION_SECONDS (default 8) sets the measured seconds of each run, BENCH_CASES (a comma-separated
+// subset of get, post, lone, bare, unbatched; default all) picks the runs, for quicker iterations, and
+// BENCH_LOAD_GENERATOR picks wrk (the default when installed: Debian's `wrk` package) or autocannon. wrk
+// matters for the GET comparison: autocannon spends more CPU per request than a bare Hono server does, so
+// with it both sides of that ratio measure the load generator rather than the servers.
+// BENCH_SERVER_NODE_ARGS adds Node flags to the servers under test (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { FileArtifactStore } from '../../core/storage/file-artifact-store.ts';
 import { startExchangeReplayServer } from '../../test/support/exchange-replay-server.ts';
 import { makeCandles, makeModelArtifact, writeModelArtifact } from '../../test/support/server-fixtures.ts';
-import { CAN_PIN, pinSelf, runLoad, startTarget, waitFor200, type BenchTarget, type LoadResult, type LoadSpec } from './bench-processes.ts';
+import { CAN_PIN, pinSelf, runLoad, startTarget, waitFor200, type BenchTarget, type LoadGenerator, type LoadResult, type LoadSpec } from './bench-processes.ts';
+import { HAS_WRK } from './wrk-load.ts';
 
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
@@ -22,6 +27,9 @@ type BenchCase = (typeof ALL_CASES)[number];
 const CASES = new Set((process.env['BENCH_CASES'] ?? ALL_CASES.join(',')).split(',').map((name) => name.trim()));
 for (const name of CASES) if (!(ALL_CASES as readonly string[]).includes(name)) throw new Error(`BENCH_CASES: unknown case "${name}" (known: ${ALL_CASES.join(', ')})`);
 const runs = (name: BenchCase) => CASES.has(name);
+const GENERATOR = (process.env['BENCH_LOAD_GENERATOR'] ?? (HAS_WRK ? 'wrk' : 'autocannon')) as LoadGenerator;
+if (GENERATOR !== 'wrk' && GENERATOR !== 'autocannon') throw new Error(`BENCH_LOAD_GENERATOR: "${GENERATOR}" is neither wrk nor autocannon`);
+if (GENERATOR === 'wrk' && !HAS_WRK) throw new Error('BENCH_LOAD_GENERATOR=wrk but no wrk on the PATH (Debian: apt-get install wrk)');
 const TOKEN = 'bench-token-4f9c2a7e1b3d5f60';
 const MODEL = { window: 72, horizon: 24, units: 64, layers: 1, quantiles: [0.1, 0.5, 0.9] } as const;
 const HOUR_MS = 3_600_000;
@@ -61,6 +69,7 @@ const serverEnv = (batching: boolean): Record<string, string> => ({
 
 const load = (target: BenchTarget, path: string, overrides: Partial<LoadSpec> = {}): Promise<LoadResult> =>
   runLoad(LOAD_CORE, loadScript, {
+    generator: GENERATOR,
     url: `${target.url}${path}`,
     method: 'GET',
     headers: auth,
@@ -122,6 +131,7 @@ try {
   const report = {
     machine: { cpus: cpus().length, node: process.version, pinned: CAN_PIN, serverCore: SERVER_CORE, loadCore: LOAD_CORE, loadAverage1m: { before: loadBefore, after: loadavg()[0]! } },
     model: { ...MODEL, features: artifact.manifest.features.length, onnxBytes: artifact.modelOnnx.byteLength },
+    loadGenerator: GENERATOR,
     connections: CONNECTIONS,
     durationSeconds: DURATION_SECONDS,
     cases: [...CASES],
