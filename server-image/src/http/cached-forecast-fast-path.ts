@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app.ts';
 import { liveFeedFreshness } from '../feed/live-feed.ts';
 import { liveForecastJson } from '../forecast/forecast-json.ts';
-import { createTokenRequestCounter, presentedBearerToken } from '../middleware/bearer-auth.ts';
-import { createHttpObserver } from '../middleware/http-metrics.ts';
+import { presentedBearerToken } from '../middleware/bearer-auth.ts';
 import { requestIdFor } from '../middleware/request-context.ts';
 import { incomingHeader } from './request-header.ts';
 
@@ -25,8 +24,7 @@ const CONTENT_TYPE = 'application/json; charset=UTF-8';
  */
 export function createCachedForecastFastPath(deps: Pick<AppDeps, 'state' | 'tokens' | 'limiter' | 'metrics' | 'logger'>): FastPath {
   const { state, tokens, limiter, metrics, logger } = deps;
-  const countTokenRequest = createTokenRequestCounter(metrics);
-  const observe = createHttpObserver(metrics);
+  const answered = metrics.http.series('GET', PATH, 200);
 
   return function serveCachedForecast(incoming, outgoing) {
     if (incoming.url !== PATH || incoming.method !== 'GET') return false;
@@ -49,8 +47,8 @@ export function createCachedForecastFastPath(deps: Pick<AppDeps, 'state' | 'toke
     const requestId = requestIdFor(incomingHeader(incoming, 'x-request-id'));
     outgoing.writeHead(200, ['Content-Type', CONTENT_TYPE, 'X-Request-Id', requestId, 'Content-Length', String(body.bytes)]);
     outgoing.end(body.text);
-    countTokenRequest(tokenName);
-    observe('GET', PATH, 200, (performance.now() - startedAt) / 1000);
+    metrics.countTokenRequest(tokenName);
+    answered.record((performance.now() - startedAt) / 1000);
     return true;
   };
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { HttpRequestMetrics } from './http-request-metrics.ts';
 
 /** Latency buckets (seconds) from 100 µs to 5 s: a cached forecast answers in well under a millisecond. */
 const HTTP_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -9,9 +10,11 @@ const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 /** Every metric the inference service exports, on its own registry (no global state between tests). */
 export interface ServerMetrics {
   readonly registry: Registry;
-  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
-  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** `mur_http_requests_total` and `mur_http_request_duration_seconds`, by method, route pattern and status. */
+  readonly http: HttpRequestMetrics;
   readonly tokenRequests: Counter<'token'>;
+  /** Count one authenticated request of `tokenName` in `tokenRequests` (added up here, folded in when scraped). */
+  countTokenRequest(tokenName: string): void;
   readonly rateLimited: Counter<'token'>;
   readonly authFailures: Counter<'reason'>;
   readonly inferenceDuration: Histogram;
@@ -37,11 +40,36 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  // Requests per token are added up in plain numbers and folded into the counter when it is read: a
+  // labelled prom-client inc() per request costs more than serving a cached forecast's bytes.
+  const pendingTokenRequests = new Map<string, { count: number }>();
   return {
     registry,
-    httpRequests: new Counter({ name: 'mur_http_requests_total', help: 'HTTP requests answered, by route pattern and status', labelNames: ['method', 'route', 'status'], registers }),
-    httpDuration: new Histogram({ name: 'mur_http_request_duration_seconds', help: 'Time from request to response headers, by route pattern and status', labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers }),
-    tokenRequests: new Counter({ name: 'mur_token_requests_total', help: 'Authenticated requests per API token name (never the token itself)', labelNames: ['token'], registers }),
+    http: new HttpRequestMetrics({
+      registry,
+      counterName: 'mur_http_requests_total',
+      counterHelp: 'HTTP requests answered, by route pattern and status',
+      histogramName: 'mur_http_request_duration_seconds',
+      histogramHelp: 'Time from request to response headers, by route pattern and status',
+      buckets: HTTP_BUCKETS,
+    }),
+    tokenRequests: new Counter({
+      name: 'mur_token_requests_total',
+      help: 'Authenticated requests per API token name (never the token itself)',
+      labelNames: ['token'],
+      registers,
+      collect() {
+        for (const [token, pending] of pendingTokenRequests) {
+          if (pending.count > 0) this.inc({ token }, pending.count);
+          pending.count = 0;
+        }
+      },
+    }),
+    countTokenRequest(tokenName) {
+      const pending = pendingTokenRequests.get(tokenName);
+      if (pending === undefined) pendingTokenRequests.set(tokenName, { count: 1 });
+      else pending.count++;
+    },
     rateLimited: new Counter({ name: 'mur_rate_limited_total', help: 'Requests refused with 429 per API token name', labelNames: ['token'], registers }),
     authFailures: new Counter({ name: 'mur_auth_failures_total', help: 'Requests refused with 401, by reason (missing, malformed, unknown)', labelNames: ['reason'], registers }),
     inferenceDuration: new Histogram({ name: 'mur_inference_duration_seconds', help: 'Duration of one onnxruntime call (one micro-batch)', buckets: INFERENCE_BUCKETS, registers }),

@@ -8,7 +8,7 @@ import type { ServerMetrics } from '../metrics/server-metrics.ts';
 /** Options of {@link createBearerAuth}. */
 export interface BearerAuthOptions {
   readonly tokens: Pick<TokenDirectory, 'match'>;
-  readonly metrics: Pick<ServerMetrics, 'tokenRequests' | 'authFailures'>;
+  readonly metrics: Pick<ServerMetrics, 'countTokenRequest' | 'authFailures'>;
   /** Realm announced in WWW-Authenticate. */
   readonly realm?: string;
 }
@@ -20,19 +20,6 @@ export function presentedBearerToken(header: string): string | undefined {
   return BEARER.exec(header)?.[1];
 }
 
-/** Counts authenticated requests per token name, binding each name's label once. */
-export function createTokenRequestCounter(metrics: Pick<ServerMetrics, 'tokenRequests'>): (tokenName: string) => void {
-  const counters = new Map<string, { inc(): void }>();
-  return (tokenName) => {
-    let counter = counters.get(tokenName);
-    if (counter === undefined) {
-      counter = metrics.tokenRequests.labels({ token: tokenName });
-      counters.set(tokenName, counter);
-    }
-    counter.inc();
-  };
-}
-
 /**
  * Require `Authorization: Bearer <token>` matching a token of the Secret; sets `c.var.tokenName` and
  * counts the request under that name. Refusals are 401 with WWW-Authenticate (RFC 6750); the token
@@ -41,7 +28,6 @@ export function createTokenRequestCounter(metrics: Pick<ServerMetrics, 'tokenReq
 export function createBearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv> {
   const realm = options.realm ?? 'make-us-rich';
   const { tokens, metrics } = options;
-  const countRequest = createTokenRequestCounter(metrics);
 
   function refuse(reason: 'missing' | 'malformed' | 'unknown'): HttpError {
     metrics.authFailures.inc({ reason });
@@ -63,7 +49,7 @@ export function createBearerAuth(options: BearerAuthOptions): MiddlewareHandler<
     const name = tokens.match(presented);
     if (name === undefined) throw refuse('unknown');
     c.set('tokenName', name);
-    countRequest(name);
+    metrics.countTokenRequest(name);
     return next();
   };
 }

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { AppEnv } from '../http/app-env.ts';
-import { createHttpObserver, routeLabel, type HttpMetrics } from './http-metrics.ts';
+import { routeLabel, type HttpMetrics } from './http-metrics.ts';
 import { requestHeader } from '../http/request-header.ts';
 
 /** Options of {@link createRequestContext}. */
@@ -23,14 +23,14 @@ export function requestIdFor(incoming: string | undefined): string {
 
 /**
  * Give every request an id (the caller's X-Request-Id when well-formed, otherwise a UUID), echoed in the
- * response and carried by every log line about the request; count it in the HTTP metrics (see
- * {@link createHttpObserver}); log one line per finished request at debug level and every server error
+ * response and carried by every log line about the request; count it in the HTTP metrics by method,
+ * route pattern (e.g. `/v2/models/:name/infer`, so label values stay bounded) and status; log one line per finished request at debug level and every server error
  * at error level. Headers are never logged, so tokens cannot leak. One middleware rather than two:
  * each layer of Hono middleware costs a few microseconds per request.
  */
 export function createRequestContext(options: RequestContextOptions): MiddlewareHandler<AppEnv> {
   const { logger } = options;
-  const observe = createHttpObserver(options.metrics);
+  const { http } = options.metrics;
   return async function requestContext(c, next) {
     const startedAt = performance.now();
     const requestId = requestIdFor(requestHeader(c, 'x-request-id'));
@@ -44,7 +44,7 @@ export function createRequestContext(options: RequestContextOptions): Middleware
     try {
       await next();
     } finally {
-      observe(c.req.method, routeLabel(c), c.res.status, (performance.now() - startedAt) / 1000);
+      http.record(c.req.method, routeLabel(c), c.res.status, (performance.now() - startedAt) / 1000);
     }
     const status = c.res.status;
     // 503 (loading, draining, no live data yet) is an expected state, reported by /readyz and /metrics.
