@@ -1,7 +1,7 @@
 import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 import { drainServer, listenOn, type FetchApp } from '../../core/http/server-lifecycle.ts';
-import type { FastPath } from './http/cached-forecast-fast-path.ts';
+import type { FastPath, NodeRequestListener } from './http/fast-path.ts';
 
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -26,13 +26,14 @@ export interface RunningHttpServer {
 
 /** Listen on `host:port` with the Hono node adapter, behind the fast path if there is one. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const appListener = getRequestListener(options.app.fetch);
+  const honoListener = getRequestListener(options.app.fetch);
+  const appListener: NodeRequestListener = (incoming, outgoing) => void honoListener(incoming, outgoing);
   const { fastPath } = options;
   const server = createServer(
     fastPath === undefined
       ? appListener
       : (incoming, outgoing) => {
-          if (!fastPath(incoming, outgoing)) void appListener(incoming, outgoing);
+          if (!fastPath(incoming, outgoing, appListener)) appListener(incoming, outgoing);
         },
   );
   // Keep-alive sockets from load balancers must outlive their idle timeout (typically 60 s) to avoid races.

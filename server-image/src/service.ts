@@ -8,6 +8,8 @@ import type { ServerConfig } from './config.ts';
 import { createExchangeFetcher } from './feed/exchange-fetcher.ts';
 import { createLiveFeed, type LiveFeed } from './feed/live-feed.ts';
 import { createCachedForecastFastPath } from './http/cached-forecast-fast-path.ts';
+import { firstFastPath } from './http/fast-path.ts';
+import { createPostedForecastFastPath } from './http/posted-forecast-fast-path.ts';
 import { startHttpServer } from './http-server.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.ts';
 import { loadServingModel } from './model/load-serving-model.ts';
@@ -66,7 +68,7 @@ export async function startInferenceService(options: InferenceServiceOptions): P
   };
 
   const appDeps: AppDeps = { state, tokens, limiter, metrics, logger, clock, bodyLimitBytes: config.bodyLimitBytes, maxInferBatch: config.maxInferBatch, serverVersion };
-  const http = await startHttpServer({ app: createApp(appDeps), fastPath: createCachedForecastFastPath(appDeps), host: config.host, port: config.port });
+  const http = await startHttpServer({ app: createApp(appDeps), fastPath: firstFastPath(createCachedForecastFastPath(appDeps), createPostedForecastFastPath(appDeps)), host: config.host, port: config.port });
   logger.info({ port: http.port, modelUri: store.baseUri, batching: config.batching, ortThreads: config.ortThreads }, 'listening');
 
   const modelLoaded = loader.run().then((status) => {

@@ -1,13 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app.ts';
 import { liveFeedFreshness } from '../feed/live-feed.ts';
 import { liveForecastJson } from '../forecast/forecast-json.ts';
 import { presentedBearerToken } from '../middleware/bearer-auth.ts';
 import { requestIdFor } from '../middleware/request-context.ts';
+import type { FastPath } from './fast-path.ts';
 import { incomingHeader } from './request-header.ts';
 
-/** Answers a request itself and returns true, or returns false and leaves it untouched for the app. */
-export type FastPath = (incoming: IncomingMessage, outgoing: ServerResponse) => boolean;
 
 const PATH = '/v1/forecast';
 const CONTENT_TYPE = 'application/json; charset=UTF-8';
