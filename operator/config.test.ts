@@ -31,7 +31,7 @@ describe('parseOperatorConfig', () => {
 
   it('names the variable that is wrong', () => {
     expect(() => parseOperatorConfig({ MUR_SERVER_IMAGE: 'x' })).toThrow('MUR_TRAINER_IMAGE is required');
-    expect(() => parseOperatorConfig({ ...required, MUR_WORKERS: 'many' })).toThrow(/MUR_WORKERS must be an integer/);
+    expect(() => parseOperatorConfig({ ...required, MUR_WORKERS: 'many' })).toThrow('MUR_WORKERS "many" must be a whole number from 1 to 256');
     expect(() => parseOperatorConfig({ ...required, MUR_WATCH_NAMESPACES: 'Markets' })).toThrow(/MUR_WATCH_NAMESPACES/);
     expect(() => parseOperatorConfig({ ...required, MUR_ARTIFACT_BASE_URI: 'models' })).toThrow(/MUR_ARTIFACT_BASE_URI/);
     expect(() => parseOperatorConfig({ ...required, MUR_TRAINER_RESOURCES: '{"requests":{"cpu":[1]}}' })).toThrow(/MUR_TRAINER_RESOURCES\.requests\.cpu/);

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { envBoolean, envInteger, envLogLevel, envText, requiredEnvText, type Env } from '../core/env.ts';
 import { BadInputError } from '../core/errors.ts';
 import { deepFreeze, firstProblem } from '../core/spec.ts';
 import { ResourceRequirementsSchema, type ResourceRequirements } from '../core/crd/kubernetes-types.ts';
@@ -39,34 +40,9 @@ export interface OperatorConfig {
   readonly logLevel: string;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function text(env: Env, name: string, fallback?: string): string {
-  const value = env[name]?.trim();
-  if (value) return value;
-  if (fallback === undefined) throw new BadInputError(`${name} is required`, name);
-  return fallback;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new BadInputError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`, name);
-  return value;
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new BadInputError(`${name} must be true or false, got "${raw}"`, name);
-}
-
 function resources(env: Env, name: string, fallback: ResourceRequirements): ResourceRequirements {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
+  const raw = envText(env, name);
+  if (raw === undefined) return fallback;
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -86,37 +62,37 @@ export function parseOperatorConfig(env: Env): Readonly<OperatorConfig> {
   for (const namespace of watchNamespaces) {
     if (!DNS_LABEL.test(namespace)) throw new BadInputError(`MUR_WATCH_NAMESPACES: "${namespace}" is not a namespace name`, 'MUR_WATCH_NAMESPACES');
   }
-  const pullPolicy = text(env, 'MUR_IMAGE_PULL_POLICY', 'IfNotPresent');
+  const pullPolicy = envText(env, 'MUR_IMAGE_PULL_POLICY') ?? 'IfNotPresent';
   if (pullPolicy !== 'Always' && pullPolicy !== 'IfNotPresent' && pullPolicy !== 'Never') {
     throw new BadInputError(`MUR_IMAGE_PULL_POLICY must be Always, IfNotPresent or Never, got "${pullPolicy}"`, 'MUR_IMAGE_PULL_POLICY');
   }
-  const artifactBaseUri = text(env, 'MUR_ARTIFACT_BASE_URI', 's3://mur-models/');
+  const artifactBaseUri = envText(env, 'MUR_ARTIFACT_BASE_URI') ?? 's3://mur-models/';
   if (!/^(s3:\/\/[^/]+|file:\/\/\/.*)/.test(artifactBaseUri)) {
     throw new BadInputError(`MUR_ARTIFACT_BASE_URI must look like s3://bucket/ or file:///path/, got "${artifactBaseUri}"`, 'MUR_ARTIFACT_BASE_URI');
   }
   return deepFreeze({
     watchNamespaces,
-    operatorNamespace: text(env, 'MUR_OPERATOR_NAMESPACE', env.POD_NAMESPACE?.trim() || 'make-us-rich'),
-    trainerImage: text(env, 'MUR_TRAINER_IMAGE'),
-    serverImage: text(env, 'MUR_SERVER_IMAGE'),
+    operatorNamespace: envText(env, 'MUR_OPERATOR_NAMESPACE') ?? envText(env, 'POD_NAMESPACE') ?? 'make-us-rich',
+    trainerImage: requiredEnvText(env, 'MUR_TRAINER_IMAGE'),
+    serverImage: requiredEnvText(env, 'MUR_SERVER_IMAGE'),
     imagePullPolicy: pullPolicy,
-    s3SecretName: text(env, 'MUR_S3_SECRET_NAME', 'mur-s3'),
+    s3SecretName: envText(env, 'MUR_S3_SECRET_NAME') ?? 'mur-s3',
     artifactBaseUri: artifactBaseUri.endsWith('/') ? artifactBaseUri : `${artifactBaseUri}/`,
-    tokenSecretName: text(env, 'MUR_TOKEN_SECRET_NAME', 'mur-api-tokens'),
-    jobTtlSeconds: integer(env, 'MUR_JOB_TTL_SECONDS', 86_400, 0, 31_536_000),
+    tokenSecretName: envText(env, 'MUR_TOKEN_SECRET_NAME') ?? 'mur-api-tokens',
+    jobTtlSeconds: envInteger(env, 'MUR_JOB_TTL_SECONDS', 86_400, { min: 0, max: 31_536_000 }),
     trainerResources: resources(env, 'MUR_TRAINER_RESOURCES', { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } }),
     serverResources: resources(env, 'MUR_SERVER_RESOURCES', { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } }),
-    clusterDomain: text(env, 'MUR_CLUSTER_DOMAIN', 'cluster.local'),
-    workers: integer(env, 'MUR_WORKERS', 16, 1, 256),
-    resyncSeconds: integer(env, 'MUR_RESYNC_SECONDS', 300, 1, 86_400),
-    httpPort: integer(env, 'MUR_HTTP_PORT', 8081, 0, 65_535),
+    clusterDomain: envText(env, 'MUR_CLUSTER_DOMAIN') ?? 'cluster.local',
+    workers: envInteger(env, 'MUR_WORKERS', 16, { min: 1, max: 256 }),
+    resyncSeconds: envInteger(env, 'MUR_RESYNC_SECONDS', 300, { min: 1, max: 86_400 }),
+    httpPort: envInteger(env, 'MUR_HTTP_PORT', 8081, { min: 0, max: 65_535 }),
     leaderElection: {
-      enabled: boolean(env, 'MUR_LEADER_ELECT', true),
-      leaseName: text(env, 'MUR_LEASE_NAME', 'make-us-rich-operator'),
-      identity: text(env, 'MUR_POD_NAME', env.HOSTNAME?.trim() || hostname()),
-      leaseDurationSeconds: integer(env, 'MUR_LEASE_DURATION_SECONDS', 15, 2, 300),
-      retryPeriodSeconds: integer(env, 'MUR_LEASE_RETRY_SECONDS', 2, 1, 60),
+      enabled: envBoolean(env, 'MUR_LEADER_ELECT', true),
+      leaseName: envText(env, 'MUR_LEASE_NAME') ?? 'make-us-rich-operator',
+      identity: envText(env, 'MUR_POD_NAME') ?? envText(env, 'HOSTNAME') ?? hostname(),
+      leaseDurationSeconds: envInteger(env, 'MUR_LEASE_DURATION_SECONDS', 15, { min: 2, max: 300 }),
+      retryPeriodSeconds: envInteger(env, 'MUR_LEASE_RETRY_SECONDS', 2, { min: 1, max: 60 }),
     },
-    logLevel: text(env, 'MUR_LOG_LEVEL', 'info'),
+    logLevel: envLogLevel(env, 'info', 'MUR_LOG_LEVEL'),
   });
 }

@@ -1,3 +1,4 @@
+import { envBoolean, envText, type Env } from '../env.ts';
 import { BadInputError } from '../errors.ts';
 
 /** How to reach an S3-compatible object store (MinIO, AWS S3, Ceph…). */
@@ -29,11 +30,11 @@ export const S3_SETUP_HINT =
  * configured). Throws BadInputError naming the variable when the endpoint is set but the rest is incomplete
  * or malformed. Called by each image's main with `process.env`.
  */
-export function s3ConfigFromEnv(env: Readonly<Record<string, string | undefined>>): S3Config | undefined {
+export function s3ConfigFromEnv(env: Env): S3Config | undefined {
   const read = (...names: string[]): string | undefined => {
     for (const name of names) {
-      const value = env[name]?.trim();
-      if (value) return value;
+      const value = envText(env, name);
+      if (value !== undefined) return value;
     }
     return undefined;
   };
@@ -49,7 +50,7 @@ export function s3ConfigFromEnv(env: Readonly<Record<string, string | undefined>
   const region = read('S3_REGION', 'AWS_REGION');
   const sessionToken = read('S3_SESSION_TOKEN', 'AWS_SESSION_TOKEN');
   const caFile = read('S3_CA_FILE');
-  const pathStyle = parseBoolean(read('S3_FORCE_PATH_STYLE'), 'S3_FORCE_PATH_STYLE');
+  const pathStyle = envText(env, 'S3_FORCE_PATH_STYLE') === undefined ? undefined : envBoolean(env, 'S3_FORCE_PATH_STYLE', false);
   return Object.freeze({
     endpoint,
     accessKey,
@@ -76,12 +77,4 @@ export function checkS3Endpoint(endpoint: string, field = 'endpoint'): URL {
     throw new BadInputError(`${field} "${endpoint}" must be scheme://host[:port] only; put the bucket in the s3:// URI`, field);
   }
   return url;
-}
-
-function parseBoolean(value: string | undefined, field: string): boolean | undefined {
-  if (value === undefined) return undefined;
-  const normalised = value.toLowerCase();
-  if (['true', '1', 'yes'].includes(normalised)) return true;
-  if (['false', '0', 'no'].includes(normalised)) return false;
-  throw new BadInputError(`${field} "${value}" must be true or false`, field);
 }

@@ -1,3 +1,4 @@
+import { envInteger, envLogLevel, envText, type Env } from '../../core/env.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { deepFreeze } from '../../core/spec.ts';
 import { normaliseBaseUrl } from './targets.ts';
@@ -20,20 +21,15 @@ export interface DashboardConfig {
   readonly logLevel: string;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
 /** Parse and freeze the configuration; a missing or malformed variable is a BadInputError naming it. */
 export function parseDashboardConfig(env: Env): Readonly<DashboardConfig> {
-  const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new BadInputError(`LOG_LEVEL "${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`, 'LOG_LEVEL');
+  const logLevel = envLogLevel(env);
   return deepFreeze({
     targets: parseTargets(env),
-    host: text(env, 'HOST') ?? '0.0.0.0',
-    port: integer(env, 'PORT', 8090, 0, 65_535),
-    upstreamTimeoutMs: integer(env, 'DASHBOARD_UPSTREAM_TIMEOUT_MS', 5_000, 100, 120_000),
-    tokenReloadMs: integer(env, 'DASHBOARD_TOKEN_RELOAD_MS', 10_000, 0, 3_600_000),
+    host: envText(env, 'HOST') ?? '0.0.0.0',
+    port: envInteger(env, 'PORT', 8090, { min: 0, max: 65_535 }),
+    upstreamTimeoutMs: envInteger(env, 'DASHBOARD_UPSTREAM_TIMEOUT_MS', 5_000, { min: 100, max: 120_000 }),
+    tokenReloadMs: envInteger(env, 'DASHBOARD_TOKEN_RELOAD_MS', 10_000, { min: 0, max: 3_600_000 }),
     logLevel,
   });
 }
@@ -43,16 +39,16 @@ export function parseDashboardConfig(env: Env): Readonly<DashboardConfig> {
  * one target from DASHBOARD_TARGET_URL + DASHBOARD_TOKEN_FILE, named DASHBOARD_TARGET_NAME or after the URL's host.
  */
 function parseTargets(env: Env): TargetConfig[] {
-  const json = text(env, 'DASHBOARD_TARGETS');
-  const singleUrl = text(env, 'DASHBOARD_TARGET_URL');
-  const defaultTokenFile = text(env, 'DASHBOARD_TOKEN_FILE');
+  const json = envText(env, 'DASHBOARD_TARGETS');
+  const singleUrl = envText(env, 'DASHBOARD_TARGET_URL');
+  const defaultTokenFile = envText(env, 'DASHBOARD_TOKEN_FILE');
   if (json !== undefined && singleUrl !== undefined) {
     throw new BadInputError('set either DASHBOARD_TARGETS or DASHBOARD_TARGET_URL, not both', 'DASHBOARD_TARGET_URL');
   }
   if (singleUrl !== undefined) {
     const url = normaliseBaseUrl(singleUrl, 'DASHBOARD_TARGET_URL');
     if (defaultTokenFile === undefined) throw new BadInputError('DASHBOARD_TOKEN_FILE is required with DASHBOARD_TARGET_URL: the file holding its API token', 'DASHBOARD_TOKEN_FILE');
-    return [{ name: text(env, 'DASHBOARD_TARGET_NAME') ?? nameFromUrl(url), url, tokenFile: defaultTokenFile }];
+    return [{ name: envText(env, 'DASHBOARD_TARGET_NAME') ?? nameFromUrl(url), url, tokenFile: defaultTokenFile }];
   }
   if (json === undefined) return [];
   let parsed: unknown;
@@ -83,17 +79,4 @@ function nameFromUrl(url: string): string {
   const host = new URL(url).hostname;
   if (host === 'localhost' || /^[\d.]+$/.test(host) || host.startsWith('[')) return 'local';
   return host.split('.')[0]!;
-}
-
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new BadInputError(`${name} "${raw}" must be a whole number from ${min} to ${max}`, name);
-  return value;
 }

@@ -1,3 +1,4 @@
+import { envBoolean, envInteger, envLogLevel, envNumber, envText, type Env } from '../../core/env.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { deepFreeze } from '../../core/spec.ts';
 import { s3ConfigFromEnv, type S3Config } from '../../core/storage/s3-config.ts';
@@ -32,77 +33,43 @@ export interface ServerConfig {
   readonly s3: S3Config | undefined;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Parse and freeze the configuration; a missing or malformed variable is a BadInputError naming it. */
 export function parseServerConfig(env: Env): Readonly<ServerConfig> {
-  const modelUri = text(env, 'MODEL_URI');
+  const modelUri = envText(env, 'MODEL_URI');
   if (modelUri === undefined) throw new BadInputError('MODEL_URI is required: the s3://bucket/prefix/ or file:///dir/ of the artifact to serve', 'MODEL_URI');
   if (!/^(s3|file):\/\//.test(modelUri)) throw new BadInputError(`MODEL_URI "${modelUri}" must start with s3:// or file://`, 'MODEL_URI');
   const s3 = s3ConfigFromEnv(env);
   if (modelUri.startsWith('s3://') && s3 === undefined) throw new BadInputError('MODEL_URI is an s3:// URI but S3_ENDPOINT is not set', 'S3_ENDPOINT');
-  const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new BadInputError(`LOG_LEVEL "${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`, 'LOG_LEVEL');
-  const ratePerSecond = number(env, 'RATE_LIMIT_PER_SECOND', 20, { min: 0 });
-  const modelName = text(env, 'MODEL_NAME');
+  const logLevel = envLogLevel(env);
+  const ratePerSecond = envNumber(env, 'RATE_LIMIT_PER_SECOND', 20, { min: 0 });
+  const modelName = envText(env, 'MODEL_NAME');
   if (modelName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(modelName)) {
     throw new BadInputError(`MODEL_NAME "${modelName}" must be letters, digits, ".", "_" or "-"`, 'MODEL_NAME');
   }
   return deepFreeze({
     modelUri,
-    host: text(env, 'HOST') ?? '0.0.0.0',
-    port: integer(env, 'PORT', 8080, { min: 0, max: 65_535 }),
-    tokenDir: text(env, 'TOKEN_DIR') ?? '/var/run/secrets/makeusrich/tokens',
-    tokenReloadIntervalMs: integer(env, 'TOKEN_RELOAD_INTERVAL_MS', 10_000, { min: 0 }),
-    exchangeBaseUrl: text(env, 'EXCHANGE_BASE_URL'),
-    exchangePollDelayMs: integer(env, 'EXCHANGE_POLL_DELAY_MS', 2_000, { min: 0 }),
-    exchangeTimeoutMs: integer(env, 'EXCHANGE_TIMEOUT_MS', 10_000, { min: 1 }),
-    ortThreads: integer(env, 'ORT_THREADS', 1, { min: 1, max: 256 }),
-    rateLimit: ratePerSecond === 0 ? undefined : { ratePerSecond, burst: integer(env, 'RATE_LIMIT_BURST', Math.max(1, Math.ceil(ratePerSecond * 2)), { min: 1 }) },
+    host: envText(env, 'HOST') ?? '0.0.0.0',
+    port: envInteger(env, 'PORT', 8080, { min: 0, max: 65_535 }),
+    tokenDir: envText(env, 'TOKEN_DIR') ?? '/var/run/secrets/makeusrich/tokens',
+    tokenReloadIntervalMs: envInteger(env, 'TOKEN_RELOAD_INTERVAL_MS', 10_000, { min: 0 }),
+    exchangeBaseUrl: envText(env, 'EXCHANGE_BASE_URL'),
+    exchangePollDelayMs: envInteger(env, 'EXCHANGE_POLL_DELAY_MS', 2_000, { min: 0 }),
+    exchangeTimeoutMs: envInteger(env, 'EXCHANGE_TIMEOUT_MS', 10_000, { min: 1 }),
+    ortThreads: envInteger(env, 'ORT_THREADS', 1, { min: 1, max: 256 }),
+    rateLimit: ratePerSecond === 0 ? undefined : { ratePerSecond, burst: envInteger(env, 'RATE_LIMIT_BURST', Math.max(1, Math.ceil(ratePerSecond * 2)), { min: 1 }) },
     batching: {
-      enabled: boolean(env, 'BATCH_ENABLED', true),
-      maxBatchSize: integer(env, 'BATCH_MAX_SIZE', 64, { min: 1, max: 4096 }),
-      maxWaitMs: number(env, 'BATCH_MAX_WAIT_MS', 0, { min: 0, max: 1_000 }),
+      enabled: envBoolean(env, 'BATCH_ENABLED', true),
+      maxBatchSize: envInteger(env, 'BATCH_MAX_SIZE', 64, { min: 1, max: 4096 }),
+      maxWaitMs: envNumber(env, 'BATCH_MAX_WAIT_MS', 0, { min: 0, max: 1_000 }),
     },
-    maxInferBatch: integer(env, 'INFER_MAX_BATCH', 256, { min: 1, max: 65_536 }),
-    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, { min: 1_024 }),
+    maxInferBatch: envInteger(env, 'INFER_MAX_BATCH', 256, { min: 1, max: 65_536 }),
+    bodyLimitBytes: envInteger(env, 'BODY_LIMIT_BYTES', 1_048_576, { min: 1_024 }),
     logLevel,
     modelName,
-    expectedModelVersion: text(env, 'MODEL_VERSION'),
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 1_000, max: 300_000 }),
-    modelLoadRetryMaxMs: integer(env, 'MODEL_LOAD_RETRY_MAX_MS', 30_000, { min: 100 }),
+    expectedModelVersion: envText(env, 'MODEL_VERSION'),
+    shutdownTimeoutMs: envInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 1_000, max: 300_000 }),
+    modelLoadRetryMaxMs: envInteger(env, 'MODEL_LOAD_RETRY_MAX_MS', 30_000, { min: 100 }),
     s3,
   });
-}
-
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function number(env: Env, name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  const { min = -Infinity, max = Infinity } = range;
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new BadInputError(`${name} "${raw}" must be a number${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` and ≤ ${max}` : ''}`, name);
-  }
-  return value;
-}
-
-function integer(env: Env, name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
-  const value = number(env, name, fallback, range);
-  if (!Number.isInteger(value)) throw new BadInputError(`${name} "${text(env, name)}" must be a whole number`, name);
-  return value;
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = text(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
-  if (['false', '0', 'no', 'off'].includes(raw)) return false;
-  throw new BadInputError(`${name} "${raw}" must be true or false`, name);
 }
