@@ -1,14 +1,9 @@
 import type { AppDeps } from '../app.ts';
 import { liveFeedFreshness } from '../feed/live-feed.ts';
 import { liveForecastJson } from '../forecast/forecast-json.ts';
-import { presentedBearerToken } from '../middleware/bearer-auth.ts';
-import { requestIdFor } from '../middleware/request-context.ts';
-import type { FastPath } from './fast-path.ts';
-import { incomingHeader } from './request-header.ts';
-
+import { answerJson, presentedTokenName, type FastPath } from './fast-path.ts';
 
 const PATH = '/v1/forecast';
-const CONTENT_TYPE = 'application/json; charset=UTF-8';
 
 /**
  * `GET /v1/forecast` (no query string) answered straight from Node's request, without building the
@@ -33,18 +28,14 @@ export function createCachedForecastFastPath(deps: Pick<AppDeps, 'state' | 'toke
     const feed = state.liveFeed();
     const snapshot = feed?.latest();
     if (feed === undefined || snapshot === undefined) return false;
-    const header = incoming.headers.authorization;
-    const presented = header === undefined ? undefined : presentedBearerToken(header);
-    const tokenName = presented === undefined ? undefined : tokens.match(presented);
+    const tokenName = presentedTokenName(incoming, tokens);
     if (tokenName === undefined) return false;
     // A refusal leaves the bucket as the app's own take() then finds it, so the 429 is the app's too.
     if (limiter !== undefined && !limiter.take(tokenName).allowed) return false;
 
     const { stale, ageSeconds } = liveFeedFreshness(feed);
     const body = liveForecastJson(snapshot.forecastJsonTails.compact, stale, ageSeconds);
-    const requestId = requestIdFor(incomingHeader(incoming, 'x-request-id'));
-    outgoing.writeHead(200, ['Content-Type', CONTENT_TYPE, 'X-Request-Id', requestId, 'Content-Length', String(body.bytes)]);
-    outgoing.end(body.text);
+    answerJson(incoming, outgoing, body.text, body.bytes);
     metrics.countTokenRequest(tokenName);
     answered.record((performance.now() - startedAt) / 1000);
     return true;

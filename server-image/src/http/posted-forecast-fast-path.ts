@@ -3,13 +3,9 @@ import type { AppDeps } from '../app.ts';
 import { parseForecastRequest } from '../forecast/candle-request.ts';
 import { forecastAgeSeconds } from '../forecast/forecast.ts';
 import { forecastResponseJson } from '../forecast/forecast-json.ts';
-import { presentedBearerToken } from '../middleware/bearer-auth.ts';
-import { requestIdFor } from '../middleware/request-context.ts';
-import type { FastPath } from './fast-path.ts';
-import { incomingHeader } from './request-header.ts';
+import { answerJson, presentedTokenName, type FastPath } from './fast-path.ts';
 
 const PATH = '/v1/forecast';
-const CONTENT_TYPE = 'application/json; charset=UTF-8';
 const DECIMAL = /^\d{1,15}$/;
 
 /**
@@ -38,9 +34,7 @@ export function createPostedForecastFastPath(deps: Pick<AppDeps, 'state' | 'toke
     if (status.state !== 'ready') return false;
     const declared = incoming.headers['content-length'];
     if (declared === undefined || !DECIMAL.test(declared) || Number(declared) > bodyLimitBytes) return false;
-    const header = incoming.headers.authorization;
-    const presented = header === undefined ? undefined : presentedBearerToken(header);
-    const tokenName = presented === undefined ? undefined : tokens.match(presented);
+    const tokenName = presentedTokenName(incoming, tokens);
     if (tokenName === undefined) return false;
 
     const model = status.model;
@@ -62,9 +56,7 @@ export function createPostedForecastFastPath(deps: Pick<AppDeps, 'state' | 'toke
       model.forecast(candles).then(
         (forecast) => {
           const json = forecastResponseJson(forecast, false, forecastAgeSeconds(forecast, now), 'compact');
-          const requestId = requestIdFor(incomingHeader(incoming, 'x-request-id'));
-          outgoing.writeHead(200, ['Content-Type', CONTENT_TYPE, 'X-Request-Id', requestId, 'Content-Length', String(Buffer.byteLength(json))]);
-          outgoing.end(json);
+          answerJson(incoming, outgoing, json, Buffer.byteLength(json));
           metrics.countTokenRequest(tokenName);
           answered.record((performance.now() - startedAt) / 1000);
         },
