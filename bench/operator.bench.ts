@@ -18,6 +18,7 @@ import { startJobSimulator } from '../test/support/job-simulator.ts';
 import { generatedCrds } from '../test/support/operator-harness.ts';
 import { preparedTrainerRunner } from '../test/support/prepared-trainer.ts';
 import { startNodeProcess } from '../test/support/simulated-pod.ts';
+import { roundTo } from './stats.ts';
 
 const NAMESPACE = 'bench';
 const METRICS: RunMetrics = { mase: 0.8, maseStep1: 0.85, naiveMase: 1, skillVsNaive: 0.2, coverage: 0.79, winkler: 310, directionalAccuracy: 0.56 };
@@ -70,7 +71,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function peakRssMiB(child: ChildProcess): number {
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const kib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
-  return Math.round((kib / 1024) * 10) / 10;
+  return roundTo(kib / 1024, 1);
 }
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
@@ -140,11 +141,11 @@ async function benchmark(models: number): Promise<Result> {
     const operatorRequests = total(byVerb);
     return {
       models,
-      secondsToAllReady: Math.round(secondsToAllReady * 100) / 100,
+      secondsToAllReady: roundTo(secondsToAllReady, 2),
       apiRequestsPerModel: {
-        operator: Math.round((operatorRequests / models) * 100) / 100,
-        operatorWrites: Math.round((writes(byVerb) / models) * 100) / 100,
-        includingApply: Math.round(((operatorRequests + models) / models) * 100) / 100,
+        operator: roundTo(operatorRequests / models, 2),
+        operatorWrites: roundTo(writes(byVerb) / models, 2),
+        includingApply: roundTo((operatorRequests + models) / models, 2),
       },
       operatorRequestsByVerb: byVerb,
       steadyStatePass: { reconciles: steadyTo.reconciles - steadyFrom.reconciles, writes: writes(steadyTo.byVerb) - writes(steadyFrom.byVerb) },

@@ -1,19 +1,6 @@
 // Drives one load run with autocannon, in this process.
 import { createRequire } from 'node:module';
-import type { LoadSpec } from './bench-processes.ts';
-
-/** The figures of one measured load run, whichever tool produced them. */
-export interface MeasuredLoad {
-  readonly generator: 'wrk' | 'autocannon';
-  readonly requests: number;
-  readonly seconds: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly meanMs: number;
-  readonly non2xx: number;
-  readonly errors: number;
-  readonly timeouts: number;
-}
+import type { LoadSpec, MeasuredLoad } from './bench-processes.ts';
 
 /** The part of autocannon's result this benchmark reads (the package ships no type declarations). */
 interface AutocannonResult {

@@ -96,6 +96,19 @@ export interface LoadResult {
   readonly loadGeneratorCpu: number | null;
 }
 
+/** The figures of one measured load run, whichever tool produced them. */
+export interface MeasuredLoad {
+  readonly generator: LoadGenerator;
+  readonly requests: number;
+  readonly seconds: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly meanMs: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+}
+
 /** `wrk` (C, light enough to saturate a Node server from one core) or `autocannon` (npm, always there). */
 export type LoadGenerator = 'wrk' | 'autocannon';
 

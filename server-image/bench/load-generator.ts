@@ -1,6 +1,7 @@
 // One load run in its own process (pinned by the caller to the load core); prints one JSON line.
 // Argument: JSON LoadSpec { generator, url, method, headers, body, connections, durationSeconds, warmupSeconds, serverPid? }.
 import { readFileSync } from 'node:fs';
+import { roundTo } from '../../bench/stats.ts';
 import { loadWithAutocannon } from './autocannon-load.ts';
 import type { LoadSpec } from './bench-processes.ts';
 import { loadWithWrk } from './wrk-load.ts';
@@ -36,7 +37,6 @@ async function measure<T>(run: () => Promise<T>): Promise<T> {
 }
 
 const load = spec.generator === 'wrk' ? await loadWithWrk(spec, measure) : await loadWithAutocannon(spec, measure);
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 process.stdout.write(
   `${JSON.stringify({
     generator: load.generator,
@@ -49,8 +49,8 @@ process.stdout.write(
     errors: load.errors,
     timeouts: load.timeouts,
     // Share of one core each side used: a load generator near 1 means it, not the server, set the pace.
-    serverCpu: serverCpuSeconds === undefined ? null : round(serverCpuSeconds / load.seconds, 2),
-    serverCpuMicrosPerRequest: serverCpuSeconds === undefined || load.requests === 0 ? null : round((serverCpuSeconds / load.requests) * 1e6, 1),
-    loadGeneratorCpu: ownCpuSeconds === undefined ? null : round(ownCpuSeconds / load.seconds, 2),
+    serverCpu: serverCpuSeconds === undefined ? null : roundTo(serverCpuSeconds / load.seconds, 2),
+    serverCpuMicrosPerRequest: serverCpuSeconds === undefined || load.requests === 0 ? null : roundTo((serverCpuSeconds / load.requests) * 1e6, 1),
+    loadGeneratorCpu: ownCpuSeconds === undefined ? null : roundTo(ownCpuSeconds / load.seconds, 2),
   })}\n`,
 );

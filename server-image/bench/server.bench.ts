@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { roundTo } from '../../bench/stats.ts';
 import { FileArtifactStore } from '../../core/storage/file-artifact-store.ts';
 import { startExchangeReplayServer } from '../../test/support/exchange-replay-server.ts';
 import { makeCandles, makeModelArtifact, writeModelArtifact } from '../../test/support/server-fixtures.ts';
@@ -87,7 +88,7 @@ const skipped = undefined;
 async function meanBatchSize(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
-  return Math.round((read('mur_inference_batch_size_sum') / read('mur_inference_batch_size_count')) * 10) / 10;
+  return roundTo(read('mur_inference_batch_size_sum') / read('mur_inference_batch_size_count'), 1);
 }
 
 // Every server started, so that a failed run does not leave one running (stop() is a no-op once exited).
@@ -131,7 +132,7 @@ try {
   }
 
   const ratio = (a: LoadResult | undefined, b: LoadResult | undefined) =>
-    a === undefined || b === undefined ? null : Math.round((a.requestsPerSecond / b.requestsPerSecond) * 100) / 100;
+    a === undefined || b === undefined ? null : roundTo(a.requestsPerSecond / b.requestsPerSecond, 2);
   const report = {
     machine: { cpus: cpus().length, node: process.version, pinned: CAN_PIN, serverCore: SERVER_CORE, loadCore: LOAD_CORE, loadAverage1m: { before: loadBefore, after: loadavg()[0]! } },
     model: { ...MODEL, features: artifact.manifest.features.length, onnxBytes: artifact.modelOnnx.byteLength },

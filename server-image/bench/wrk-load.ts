@@ -4,8 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadSpec } from './bench-processes.ts';
-import type { MeasuredLoad } from './autocannon-load.ts';
+import { roundTo } from '../../bench/stats.ts';
+import type { LoadSpec, MeasuredLoad } from './bench-processes.ts';
 
 /** True when a `wrk` binary is on the PATH. */
 export const HAS_WRK = spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
@@ -67,7 +67,7 @@ export async function loadWithWrk(spec: LoadSpec, measure: <T>(run: () => Promis
     await writeFile(scriptFile, wrkScript(spec));
     if (spec.warmupSeconds > 0) await runWrkOnce(scriptFile, spec, spec.warmupSeconds);
     const summary = await measure(() => runWrkOnce(scriptFile, spec, spec.durationSeconds));
-    const ms = (micros: number) => Math.round(micros / 10) / 100;
+    const ms = (micros: number) => roundTo(micros / 1000, 2);
     return {
       generator: 'wrk',
       requests: summary.requests,
