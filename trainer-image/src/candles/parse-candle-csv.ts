@@ -22,16 +22,10 @@ export const TIME_COLUMN_NAMES = ['timestamp', 'open_time', 'time', 'date'] as c
 
 const VALUE_COLUMNS = ['open', 'high', 'low', 'close', 'volume'] as const;
 
-/** Where each candle field sits in a row. */
-interface ColumnLayout {
+/** Where each candle field sits in a row (a column index per Candle field), and the row's columns. */
+interface ColumnLayout extends Readonly<Record<keyof Candle, number>> {
   readonly count: number;
   readonly names: readonly string[];
-  readonly time: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
 }
 
 const BINANCE_LAYOUT: ColumnLayout = { count: 12, names: BINANCE_KLINE_COLUMNS, time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 };
