@@ -31,7 +31,14 @@ export const ModelSpecSchema = Type.Object(
       minItems: 1,
       maxItems: 9,
       default: [0.1, 0.5, 0.9],
-      description: 'forecast quantiles, strictly increasing; must include 0.5',
+      description: 'forecast quantiles, each in (0, 1), strictly increasing; must include 0.5',
+      // One ordered value, replaced whole by server-side apply. The rules repeat checkQuantiles so the
+      // API server refuses what the trainer would; maxItems bounds their cost.
+      'x-kubernetes-list-type': 'atomic',
+      'x-kubernetes-validations': [
+        { rule: 'self.isSorted() && self.all(q, self.indexOf(q) == self.lastIndexOf(q))', message: 'quantiles must be strictly increasing, e.g. [0.1, 0.5, 0.9]' },
+        { rule: '0.5 in self', message: 'quantiles must include the median 0.5' },
+      ],
     }),
     validationFraction: Type.Number({ minimum: 0.05, maximum: 0.4, default: 0.15, description: 'share of samples for early stopping' }),
     testFraction: Type.Number({ minimum: 0.05, maximum: 0.4, default: 0.15, description: 'share of samples held out for the backtest' }),

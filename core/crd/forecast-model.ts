@@ -2,7 +2,8 @@ import Type, { type Static } from 'typebox';
 import { MarketSpecSchema, ModelSpecSchema } from '../spec.ts';
 import { ConditionListSchema } from './conditions.ts';
 import { literalUnion } from './literal-union.ts';
-import { LocalSecretReferenceSchema, ResourceRequirementsSchema, TolerationSchema } from './kubernetes-types.ts';
+import { cronScheduleRules, CRON_SHAPE_PATTERN } from './cron-schedule.ts';
+import { LocalSecretReferenceSchema, nodeSelectorSchema, ResourceRequirementsSchema, tolerationListSchema } from './kubernetes-types.ts';
 import { PROMOTION_METRICS, RunMetricsSchema } from './metrics.ts';
 
 /** How a newly trained model is judged before it replaces the served one. */
@@ -14,8 +15,8 @@ export const ARTIFACT_RETENTION_POLICIES = ['Delete', 'Keep'] as const;
 export const jobSettingsProperties = {
   gpu: Type.Boolean({ default: false, description: 'request one nvidia.com/gpu and schedule on GPU nodes' }),
   resources: Type.Optional(ResourceRequirementsSchema),
-  nodeSelector: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'node labels the trainer pod must match' })),
-  tolerations: Type.Optional(Type.Array(TolerationSchema, { maxItems: 32, description: 'taints the trainer pod tolerates' })),
+  nodeSelector: Type.Optional(nodeSelectorSchema('node labels the trainer pod must match')),
+  tolerations: Type.Optional(tolerationListSchema('taints the trainer pod tolerates')),
   activeDeadlineSeconds: Type.Integer({ minimum: 60, maximum: 604_800, default: 7200, description: 'the Job fails when training runs longer' }),
   backoffLimit: Type.Integer({ minimum: 0, maximum: 10, default: 1, description: 'pod retries before the Job fails' }),
   artifactRetention: literalUnion(ARTIFACT_RETENTION_POLICIES, {
@@ -30,8 +31,10 @@ export const ForecastTrainingSchema = Type.Object(
     schedule: Type.Optional(
       Type.String({
         maxLength: 128,
-        pattern: '^(@(yearly|annually|monthly|weekly|daily|hourly)|(\\S+\\s+){4,5}\\S+)$',
-        description: 'cron schedule for retraining, e.g. "0 */6 * * *" (UTC); absent: train on creation and spec changes only',
+        pattern: CRON_SHAPE_PATTERN,
+        'x-kubernetes-validations': cronScheduleRules(),
+        description:
+          'cron schedule for retraining in UTC: minute hour day-of-month month day-of-week (optionally preceded by seconds), e.g. "0 */6 * * *", or @hourly, @daily, @weekly, @monthly, @yearly; absent: train on creation and spec changes only',
       }),
     ),
     ...jobSettingsProperties,
@@ -56,7 +59,10 @@ export const PromotionSchema = Type.Object(
     description: 'which trained models replace the served one',
     'x-kubernetes-validations': [
       {
-        rule: "!(self.policy == 'BeatBaseline' && (self.metric == 'coverage' || self.metric == 'winkler'))",
+        // has(): the API server also checks the rule against `default: {}` when the CRD is created, before the
+        // fields' own defaults exist; in a stored object both fields are always present (defaulted).
+        rule: "!(has(self.policy) && has(self.metric) && self.policy == 'BeatBaseline' && self.metric in ['coverage', 'winkler'])",
+        fieldPath: '.metric',
         message: 'naive persistence has no forecast interval: use BeatBaseline with mase, maseStep1, skillVsNaive or directionalAccuracy',
       },
     ],

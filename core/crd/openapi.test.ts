@@ -36,13 +36,27 @@ describe('toStructuralSchema', () => {
     expect(toStructuralSchema(Type.Record(Type.String(), Type.String()))).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
   });
 
-  it('keeps int-or-string quantities in the form Kubernetes allows', () => {
-    expect(toStructuralSchema(QuantitySchema)).toEqual({ 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] });
+  it('keeps int-or-string quantities in the form Kubernetes allows, with the string pattern beside anyOf', () => {
+    expect(toStructuralSchema(QuantitySchema)).toEqual({
+      'x-kubernetes-int-or-string': true,
+      anyOf: [{ type: 'integer' }, { type: 'string' }],
+      pattern: expect.stringContaining('[KMGTPE]i'),
+      maxLength: 64,
+    });
   });
 
   it('carries CEL rules and list-map markers through', () => {
     const schema = Type.Array(Type.Object({ type: Type.String() }), { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });
     expect(toStructuralSchema(schema)).toMatchObject({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'], items: { required: ['type'] } });
+  });
+
+  it('refuses an untyped field, which would make the schema non-structural', () => {
+    expect(() => toStructuralSchema(Type.Object({ anything: Type.Unknown() }))).toThrow(/no type/);
+  });
+
+  it('keeps unknown fields only where a schema asks for it', () => {
+    expect(() => toStructuralSchema(Type.Object({}))).toThrow(/x-kubernetes-preserve-unknown-fields/);
+    expect(toStructuralSchema(Type.Object({}, { 'x-kubernetes-preserve-unknown-fields': true }))).toEqual({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
   });
 
   it('refuses a union with no structural form', () => {

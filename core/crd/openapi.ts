@@ -25,6 +25,8 @@ export function toStructuralSchema(schema: unknown): OpenApiSchema {
   if (typeof node.exclusiveMaximum === 'number') Object.assign(out, { maximum: node.exclusiveMaximum, exclusiveMaximum: true });
   if (node.items !== undefined) out.items = toStructuralSchema(node.items);
   if (node.type === 'object') Object.assign(out, convertObject(node));
+  // A structural schema types every node; the API server refuses a CRD with an untyped field.
+  if (out.type === undefined) throw new Error(`schema node has no type: ${JSON.stringify(schema)}`);
   return out;
 }
 
@@ -43,9 +45,9 @@ function convertObject(node: Record<string, unknown>): OpenApiSchema {
     out.additionalProperties = toStructuralSchema(only);
   } else if (typeof node.additionalProperties === 'object') {
     out.additionalProperties = toStructuralSchema(node.additionalProperties);
-  } else if (!properties || Object.keys(properties).length === 0) {
-    // An object without declared fields keeps whatever it is given (e.g. metadata).
-    out['x-kubernetes-preserve-unknown-fields'] = true;
+  } else if ((!properties || Object.keys(properties).length === 0) && node['x-kubernetes-preserve-unknown-fields'] !== true) {
+    // Unknown fields are pruned or refused unless a schema opts out on purpose, with its reason beside it.
+    throw new Error('an object without declared fields needs x-kubernetes-preserve-unknown-fields: true (say why) or additionalProperties');
   }
   return out;
 }
