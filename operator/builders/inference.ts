@@ -3,7 +3,7 @@ import { API_GROUP_VERSION, FORECAST_MODEL_NAMES } from '../../core/crd/group.ts
 import type { ServedModel } from '../../core/crd/forecast-model.ts';
 import type { ResourceRequirements } from '../../core/crd/kubernetes-types.ts';
 import type { ResolvedForecastModelSpec } from '../../core/crd/resolve.ts';
-import { controllerReference, type ForecastModelObject } from '../kube/objects.ts';
+import { controllerReference, type DeploymentObject, type ForecastModelObject } from '../kube/objects.ts';
 import { ANNOTATIONS, LABELS, MANAGED_BY, labelValue, servingName, shortHash } from '../naming.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
@@ -14,6 +14,8 @@ export const SERVER_PORT = 8080;
 export const TOKEN_DIR = '/var/run/secrets/makeusrich/tokens';
 /** Name of the inference container. */
 export const SERVER_CONTAINER = 'server';
+/** Environment variable of the inference container naming the artifact folder it serves. */
+export const MODEL_URI_ENV = 'MODEL_URI';
 
 /** What the inference objects need beyond the ForecastModel and its served model. */
 export interface InferenceOptions {
@@ -81,7 +83,7 @@ export function buildInferenceDeployment(fm: ForecastModelObject, spec: Resolved
               imagePullPolicy: options.imagePullPolicy,
               ports: [{ name: 'http', containerPort: SERVER_PORT }],
               env: [
-                { name: 'MODEL_URI', value: model.uri },
+                { name: MODEL_URI_ENV, value: model.uri },
                 { name: 'MODEL_VERSION', value: model.version },
                 { name: 'PORT', value: String(SERVER_PORT) },
                 { name: 'TOKEN_DIR', value: TOKEN_DIR },
@@ -106,6 +108,14 @@ export function buildInferenceDeployment(fm: ForecastModelObject, spec: Resolved
       },
     },
   });
+}
+
+/** The model version and artifact URI an inference Deployment's pod template serves, read back from where buildInferenceDeployment put them. */
+export function deployedModelOf(deployment: DeploymentObject | undefined): { readonly version: string; readonly uri: string } | undefined {
+  const template = deployment?.spec?.template;
+  const version = template?.metadata?.annotations?.[ANNOTATIONS.modelVersion];
+  const uri = template?.spec?.containers?.find((c) => c.name === SERVER_CONTAINER)?.env?.find((e) => e.name === MODEL_URI_ENV)?.value;
+  return version && uri ? { version, uri } : undefined;
 }
 
 /** The ClusterIP Service in front of the inference pods (port 80). */

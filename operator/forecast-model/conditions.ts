@@ -24,8 +24,10 @@ export function forecastModelConditions(input: ConditionInputs): ConditionUpdate
   const newestFinished = runs.find(isFinished);
   const active = runs.find((r) => !isFinished(r));
   const failedMessage = newestFinished ? (findCondition(newestFinished.status?.conditions, TRAINING_RUN_CONDITIONS.failed)?.message ?? '') : '';
-  const trained: ConditionUpdate =
-    newestFinished && runPhase(newestFinished) === 'Succeeded'
+  // A schedule that cannot be parsed stops retraining whatever the last run did: say so first.
+  const trained: ConditionUpdate = input.scheduleError
+    ? { type: FORECAST_MODEL_CONDITIONS.trained, status: 'False', reason: FM_REASONS.invalidSchedule, message: input.scheduleError }
+    : newestFinished && runPhase(newestFinished) === 'Succeeded'
       ? { type: FORECAST_MODEL_CONDITIONS.trained, status: 'True', reason: FM_REASONS.runSucceeded, message: `${newestFinished.metadata.name} trained a model (skill vs naive ${newestFinished.status?.metrics?.skillVsNaive ?? 'unknown'})` }
       : newestFinished
         ? { type: FORECAST_MODEL_CONDITIONS.trained, status: 'False', reason: FM_REASONS.runFailed, message: `${newestFinished.metadata.name} failed: ${failedMessage}` }

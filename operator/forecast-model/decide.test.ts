@@ -111,6 +111,17 @@ describe('decideForecastModel: training triggers', () => {
     const plan = decide({ forecastModel: forecastModelFixture({ training: { schedule: '0 25 * * *' } as never }), runs: [trainingRunFixture('btc-1', { status: succeededRunStatus('btc-1') })] });
     expect(findCondition(plan.status.conditions, 'Degraded')).toMatchObject({ status: 'True', reason: 'InvalidSchedule' });
   });
+
+  it('reports a bad schedule on a new ForecastModel as Trained=False InvalidSchedule with one Warning, and still trains once', () => {
+    const fm = forecastModelFixture({ training: { schedule: '0 25 * * *' } as never });
+    const plan = decide({ forecastModel: fm });
+    expect(plan.createRun?.spec.reason).toBe('Initial');
+    expect(plan.status.nextTrainingAt).toBeUndefined();
+    expect(findCondition(plan.status.conditions, 'Trained')).toMatchObject({ status: 'False', reason: 'InvalidSchedule', message: expect.stringContaining('spec.training.schedule') });
+    expect(plan.events).toContainEqual({ type: 'Warning', reason: 'InvalidSchedule', message: expect.stringContaining('spec.training.schedule: "0 25 * * *"') });
+    const again = decide({ forecastModel: forecastModelFixture(fm.spec, plan.status), runs: [plan.createRun!] });
+    expect(again.events.filter((e) => e.reason === 'InvalidSchedule')).toEqual([]);
+  });
 });
 
 describe('decideForecastModel: promotion and serving', () => {
@@ -215,5 +226,82 @@ describe('decideForecastModel: history', () => {
     ];
     const limited = forecastModelFixture({ training: { successfulRunsHistoryLimit: 2, failedRunsHistoryLimit: 0 } as never }, fm.status);
     expect([...decide({ forecastModel: limited, runs }).deleteRuns].sort()).toEqual(['btc-1', 'btc-4']);
+  });
+});
+
+describe('decideForecastModel: converging after a crash or a lost status', () => {
+  const promoted = (name: string, at = '2026-01-01T00:00:05Z') => trainingRunFixture(name, { status: succeededRunStatus(name, GOOD_METRICS, { promoted: true, promotionReason: 'BeatBaseline' }), meta: { creationTimestamp: at } });
+  const unmarked = (name: string, at = '2026-01-01T00:00:05Z') => trainingRunFixture(name, { status: succeededRunStatus(name), meta: { creationTimestamp: at } });
+  const noChildWrites = (plan: ReturnType<typeof decide>) => expect(plan.deployment ?? plan.service ?? plan.disruptionBudget).toBeUndefined();
+
+  it('serves the run marked promoted when the operator stopped before writing anything else', () => {
+    const plan = decide({ forecastModel: forecastModelFixture(), runs: [promoted('btc-1')] });
+    expect(plan.status.model?.trainingRun).toBe('btc-1');
+    expect(plan.deployment).toMatchObject({ action: 'create' });
+    expect(plan.runStatusUpdates).toEqual([]);
+    expect(plan.createRun).toBeUndefined();
+  });
+
+  it('keeps the Deployment and Service when status lost the model, and reports Ready with the same model', () => {
+    const { run, deployment, service } = servingState('btc-1');
+    const older = promoted('btc-0', '2026-01-01T00:00:01Z');
+    const plan = decide({ forecastModel: forecastModelFixture(), runs: [older, run], deployment: deployment!, service: service! });
+    noChildWrites(plan);
+    expect(plan.status.model?.version).toBe('btc-1');
+    expect(findCondition(plan.status.conditions, 'Ready')).toMatchObject({ status: 'True', reason: 'Available', message: 'serving model btc-1' });
+    expect(plan).toMatchObject({ runStatusUpdates: [], deleteRuns: [], events: [] });
+    const steady = decide({ forecastModel: forecastModelFixture({}, plan.status), runs: [older, run], deployment: deployment!, service: service! });
+    expect(steady.statusChanged).toBe(false);
+  });
+
+  it('keeps the PodDisruptionBudget too when status is wiped', () => {
+    const spec = { serving: { replicas: 2 } } as Partial<ForecastModelSpec>;
+    const { run, deployment, service } = servingState('btc-1', spec);
+    const plan = decide({ forecastModel: forecastModelFixture(spec), runs: [run], deployment: deployment!, service: service!, disruptionBudget: { metadata: { name: 'btc-forecast' } } });
+    expect(plan.deployment).toBeUndefined();
+    expect(plan.disruptionBudget?.action).not.toBe('delete');
+  });
+
+  it('finishes recording a promotion whose Deployment was rolled before the run was marked', () => {
+    const spec = { promotion: { policy: 'BeatCurrent', metric: 'mase' } } as Partial<ForecastModelSpec>;
+    const { fm, run, service } = servingState('btc-1', spec);
+    const better = unmarked('btc-2', '2026-01-01T00:20:00Z');
+    const stale = unmarked('btc-0', '2026-01-01T00:00:01Z');
+    const rolled = decide({ forecastModel: fm, runs: [stale, run, { ...better, status: { ...better.status!, metrics: { ...GOOD_METRICS, mase: 0.7 } } }], deployment: deploymentFixture(servingState('btc-2').deployment!, true), service: service! });
+    // Judged again against the model status still names, the decision is recorded with its original reason.
+    expect(rolled.runStatusUpdates).toEqual([
+      { name: 'btc-2', status: { promoted: true, promotionReason: 'BeatCurrent', promotionMessage: "mase 0.7000 beats the served model's 0.8200" } },
+      { name: 'btc-0', status: { promoted: false, promotionReason: 'Superseded', promotionMessage: 'btc-2 is newer' } },
+    ]);
+    expect(rolled.events.map((e) => e.reason)).toEqual(['ModelPromoted']);
+    noChildWrites(rolled);
+    expect(rolled.status.model?.trainingRun).toBe('btc-2');
+    expect(findCondition(rolled.status.conditions, 'Ready')).toMatchObject({ status: 'True' });
+  });
+
+  it('believes the Deployment over status when the run it serves is marked but status was not yet written', () => {
+    const { fm, service } = servingState('btc-1');
+    const runs = [promoted('btc-1'), promoted('btc-2', '2026-01-01T00:20:00Z')];
+    const plan = decide({ forecastModel: fm, runs, deployment: deploymentFixture(servingState('btc-2').deployment!, true), service: service! });
+    noChildWrites(plan);
+    expect(plan.status.model?.version).toBe('btc-2');
+    expect(plan.deleteRuns).toEqual([]);
+  });
+
+  it('never deletes serving objects it cannot attribute to a model', () => {
+    const { deployment, service } = servingState('btc-9');
+    const plan = decide({ forecastModel: forecastModelFixture(), runs: [trainingRunFixture('btc-1', { status: failedRunStatus('btc-1') })], deployment: deployment!, service: service!, disruptionBudget: { metadata: { name: 'btc-forecast' } } });
+    noChildWrites(plan);
+    expect(findCondition(plan.status.conditions, 'Ready')).toMatchObject({ status: 'False', reason: 'NoModel' });
+  });
+
+  it('records a rolled-out model the policy would not pick again as AlreadyServing, without rolling back', () => {
+    const spec = { promotion: { policy: 'Manual', metric: 'mase' } } as Partial<ForecastModelSpec>;
+    const { fm: served, run, service } = servingState('btc-1');
+    const fm = forecastModelFixture(spec, served.status);
+    const plan = decide({ forecastModel: fm, runs: [run, unmarked('btc-2', '2026-01-01T00:20:00Z')], deployment: deploymentFixture(servingState('btc-2').deployment!, true), service: service! });
+    noChildWrites(plan);
+    expect(plan.runStatusUpdates).toEqual([{ name: 'btc-2', status: { promoted: true, promotionReason: 'AlreadyServing', promotionMessage: 'the inference Deployment already serves it' } }]);
+    expect(plan.status.model?.version).toBe('btc-2');
   });
 });

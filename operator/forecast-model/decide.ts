@@ -1,6 +1,6 @@
 import type { V1Deployment, V1PodDisruptionBudget, V1Service } from '@kubernetes/client-node';
-import { setConditions, kubeTime } from '../../core/crd/conditions.ts';
-import type { ForecastModelStatus, ServedModel } from '../../core/crd/forecast-model.ts';
+import { findCondition, setConditions, kubeTime } from '../../core/crd/conditions.ts';
+import { FORECAST_MODEL_CONDITIONS, type ForecastModelStatus } from '../../core/crd/forecast-model.ts';
 import { resolveForecastModelSpec, type ResolvedForecastModelSpec } from '../../core/crd/resolve.ts';
 import type { TrainingRunStatus } from '../../core/crd/training-run.ts';
 import { describeError } from '../../core/errors.ts';
@@ -15,12 +15,12 @@ import {
 import { FM_REASONS, type EventIntent } from '../events.ts';
 import type { DeploymentObject, ForecastModelObject, KubeObject, TrainingRunObject } from '../kube/objects.ts';
 import { statusDiffers } from '../kube/status-patch.ts';
-import { ANNOTATIONS } from '../naming.ts';
 import { forecastModelConditions } from './conditions.ts';
 import { runsToPrune } from './history.ts';
-import { decidePromotion, PROMOTION_REASONS } from './promotion.ts';
-import { createdAt, newestFirst, runPhase } from './run-facts.ts';
+import { decidePromotions } from './promotion-step.ts';
+import { createdAt, newestFirst } from './run-facts.ts';
 import { nextScheduledTime } from './schedule.ts';
+import { observedServedModel } from './served-model.ts';
 import { newTrainingRun, trainingTrigger } from './training-trigger.ts';
 
 /** What the ForecastModel controller observed: the object, its runs and its serving objects. */
@@ -34,16 +34,33 @@ export interface ForecastModelObservation {
   readonly now: Date;
 }
 
+/** Creating or replacing one owned object. */
+export interface ChildWrite<T> {
+  readonly action: 'create' | 'replace';
+  readonly object: T;
+}
+
+/** Deleting one owned object. */
+export interface ChildDelete {
+  readonly action: 'delete';
+  readonly name: string;
+}
+
 /** A change to one owned object. */
-export type ChildChange<T> = { readonly action: 'create' | 'replace'; readonly object: T } | { readonly action: 'delete'; readonly name: string };
+export type ChildChange<T> = ChildWrite<T> | ChildDelete;
 
 /** Everything the ForecastModel controller should do, decided without side effects. */
 export interface ForecastModelPlan {
   readonly createRun?: TrainingRunObject;
   readonly deleteRuns: readonly string[];
   readonly runStatusUpdates: readonly { readonly name: string; readonly status: Partial<TrainingRunStatus> }[];
-  readonly deployment?: ChildChange<V1Deployment>;
-  readonly service?: ChildChange<V1Service>;
+  /**
+   * Never deleted: a Deployment or Service outlives any model it does not know (it goes with its ForecastModel
+   * by garbage collection), so no decision taken on a stale or partial view can take serving down.
+   */
+  readonly deployment?: ChildWrite<V1Deployment>;
+  readonly service?: ChildWrite<V1Service>;
+  /** Deleted when the ForecastModel scales back to one replica. */
   readonly disruptionBudget?: ChildChange<V1PodDisruptionBudget>;
   readonly status: ForecastModelStatus;
   readonly statusChanged: boolean;
@@ -57,73 +74,7 @@ export interface ForecastModelSettings {
   readonly inference: InferenceOptions;
 }
 
-function servedModelOf(run: TrainingRunObject): ServedModel | undefined {
-  const status = run.status;
-  if (!status?.metrics || !status.artifact) return undefined;
-  return {
-    version: status.artifact.version ?? run.metadata.name,
-    uri: status.artifact.uri,
-    ...(status.artifact.sha256 ? { sha256: status.artifact.sha256 } : {}),
-    trainingRun: run.metadata.name,
-    trainedAt: status.completionTime ?? run.metadata.creationTimestamp ?? '',
-    ...status.metrics,
-  };
-}
-
-interface PromotionStep {
-  readonly served: ServedModel | undefined;
-  readonly updates: { name: string; status: Partial<TrainingRunStatus> }[];
-  readonly events: EventIntent[];
-  readonly lastRejection?: string;
-}
-
-function decidePromotions(spec: ResolvedForecastModelSpec, runs: readonly TrainingRunObject[], served: ServedModel | undefined): PromotionStep {
-  const updates: PromotionStep['updates'] = [];
-  const events: EventIntent[] = [];
-  const succeeded = runs.filter((r) => runPhase(r) === 'Succeeded' && r.status?.promoted !== true && servedModelOf(r) && !r.metadata.deletionTimestamp);
-  const manual = succeeded.find((r) => r.metadata.annotations?.[ANNOTATIONS.promote] === 'true');
-  // Every run is judged once; a decided run is only reconsidered through the promote annotation.
-  const undecided = succeeded.filter((r) => r.status?.promotionReason === undefined || r.status.promotionReason === PROMOTION_REASONS.awaitingApproval);
-  const candidate = manual ?? undecided[0];
-  if (!candidate) return { served, updates, events, lastRejection: lastRejectionOf(runs, served) };
-  const quantiles = candidate.spec.model?.quantiles ?? spec.model.quantiles;
-  const decision = decidePromotion({
-    policy: spec.promotion.policy,
-    metric: spec.promotion.metric,
-    candidate: candidate.status!.metrics!,
-    ...(served ? { current: served } : {}),
-    nominalCoverage: Math.max(...quantiles) - Math.min(...quantiles),
-    manuallyApproved: candidate === manual,
-  });
-  const name = candidate.metadata.name;
-  let next = served;
-  if (decision.outcome === 'promote') {
-    next = servedModelOf(candidate);
-    updates.push({ name, status: { promoted: true, promotionReason: decision.reason, promotionMessage: decision.message } });
-    events.push({ type: 'Normal', reason: FM_REASONS.modelPromoted, message: `promoted ${name}: ${decision.message}` });
-  } else if (decision.outcome === 'reject') {
-    updates.push({ name, status: { promoted: false, promotionReason: decision.reason, promotionMessage: decision.message } });
-    events.push({ type: 'Normal', reason: FM_REASONS.modelRejected, message: `rejected ${name}: ${decision.message}; still serving ${served?.version ?? 'nothing'}` });
-  } else if (candidate.status?.promotionReason !== decision.reason) {
-    updates.push({ name, status: { promotionReason: decision.reason, promotionMessage: decision.message } });
-  }
-  if (!manual) {
-    // Older runs that finished unjudged lost to a newer one: judge only the newest.
-    for (const older of undecided.slice(1)) {
-      updates.push({ name: older.metadata.name, status: { promoted: false, promotionReason: PROMOTION_REASONS.superseded, promotionMessage: `${name} is newer` } });
-    }
-  }
-  return { served: next, updates, events, ...(decision.outcome === 'reject' ? { lastRejection: `${name}: ${decision.message}` } : {}) };
-}
-
-function lastRejectionOf(runs: readonly TrainingRunObject[], served: ServedModel | undefined): string | undefined {
-  if (served) return undefined;
-  const rejected = runs.find((r) => r.status?.promoted === false);
-  return rejected ? `${rejected.metadata.name}: ${rejected.status?.promotionMessage ?? rejected.status?.promotionReason}` : undefined;
-}
-
-function childChange<T extends { metadata?: { name?: string } }>(desired: T | undefined, observed: KubeObject | undefined): ChildChange<T> | undefined {
-  if (!desired) return observed ? { action: 'delete', name: observed.metadata.name } : undefined;
+function childWrite<T>(desired: T, observed: KubeObject | undefined): ChildWrite<T> | undefined {
   if (!observed) return { action: 'create', object: desired };
   return desiredHashOf(observed) === desiredHashOf(desired) ? undefined : { action: 'replace', object: desired };
 }
@@ -153,7 +104,9 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
     return { ...idle, status, statusChanged: changed, events: changed ? [{ type: 'Warning', reason: FM_REASONS.invalidSpec, message: describeError(error) }] : [] };
   }
 
-  const promotion = decidePromotions(spec, runs, previous.model);
+  // Status is a cache: the served model is read from the Deployment and the runs when status lost it.
+  const observed = observedServedModel(previous.model, runs, observation.deployment);
+  const promotion = decidePromotions(spec, runs, observed, previous.model);
   const served = promotion.served;
 
   let due: Date | undefined;
@@ -167,10 +120,9 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
   }
   const trigger = trainingTrigger(fm, spec, runs, served, due, now);
   const createRun = trigger ? newTrainingRun(fm, spec, trigger, now) : undefined;
-  if (createRun && spec.training.schedule) due = nextScheduledTime(spec.training.schedule, now);
+  if (createRun && spec.training.schedule && !scheduleError) due = nextScheduledTime(spec.training.schedule, now);
 
   const deployment = served ? buildInferenceDeployment(fm, spec, served, settings.inference) : undefined;
-  const service = served ? buildInferenceService(fm) : undefined;
   const budget = served ? buildInferenceDisruptionBudget(fm, spec) : undefined;
   const servingReady = deployment ? rolledOut(observation.deployment, deployment) : false;
 
@@ -191,20 +143,32 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
 
   const events = [...promotion.events];
   if (createRun) events.unshift({ type: 'Normal', reason: FM_REASONS.trainingRunCreated, message: `created TrainingRun ${createRun.metadata.name} (${trigger!.reason})` });
-  const protectedRuns = new Set([previous.model?.trainingRun, served?.trainingRun, runs[0]?.metadata.name].filter((n): n is string => !!n));
+  if (scheduleError && !alreadyReported(previous, FM_REASONS.invalidSchedule, scheduleError)) events.push({ type: 'Warning', reason: FM_REASONS.invalidSchedule, message: scheduleError });
+  const protectedRuns = new Set([previous.model?.trainingRun, observed?.trainingRun, served?.trainingRun, runs[0]?.metadata.name].filter((n): n is string => !!n));
 
   return {
     ...(createRun ? { createRun } : {}),
     deleteRuns: runsToPrune(runs, spec.training, protectedRuns),
     runStatusUpdates: promotion.updates,
-    ...optional('deployment', childChange(deployment, observation.deployment)),
-    ...optional('service', childChange(service, observation.service)),
-    ...optional('disruptionBudget', childChange(budget, observation.disruptionBudget)),
+    // With no model known, the serving objects are left as they are: whatever they serve beats serving nothing.
+    ...(deployment ? optional('deployment', childWrite(deployment, observation.deployment)) : {}),
+    ...(served ? optional('service', childWrite(buildInferenceService(fm), observation.service)) : {}),
+    ...(served ? optional('disruptionBudget', budget ? childWrite(budget, observation.disruptionBudget) : removal(observation.disruptionBudget)) : {}),
     status,
     statusChanged: statusDiffers(previous, status),
     events,
     ...(due ? { requeueAfterMs: Math.max(1000, due.getTime() - now.getTime()) } : {}),
   };
+}
+
+function removal(observed: KubeObject | undefined): ChildDelete | undefined {
+  return observed ? { action: 'delete', name: observed.metadata.name } : undefined;
+}
+
+/** True when the Trained condition already reports this problem, so its Event was recorded once. */
+function alreadyReported(previous: ForecastModelStatus, reason: string, message: string): boolean {
+  const trained = findCondition(previous.conditions, FORECAST_MODEL_CONDITIONS.trained);
+  return trained?.reason === reason && trained.message === message;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

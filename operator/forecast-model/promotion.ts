@@ -14,6 +14,8 @@ export const PROMOTION_REASONS = {
   metricMissing: 'MetricMissing',
   noBaseline: 'NoBaseline',
   superseded: 'Superseded',
+  /** Recorded after the fact: the inference Deployment was already rolled to the run. */
+  alreadyServing: 'AlreadyServing',
 } as const;
 
 /** What the promotion policy says about one trained model. */

@@ -67,6 +67,9 @@ export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps)
       deps.settings,
     );
 
+    // The Deployment first: it is the record of which model is served, so a crash after it but before the
+    // promotion is marked on the run or in status still converges on the model it serves.
+    await applyChild(RESOURCES.deployments, namespace, plan.deployment, deployment);
     for (const update of plan.runStatusUpdates) {
       log.debug({ run: update.name, status: update.status }, 'recording promotion decision');
       const updated = await rest
@@ -76,6 +79,8 @@ export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps)
         });
       informers.trainingRuns.upsert(updated);
     }
+    await applyChild(RESOURCES.services, namespace, plan.service, service);
+    await applyChild(RESOURCES.disruptionBudgets, namespace, plan.disruptionBudget, disruptionBudget);
     if (plan.createRun) {
       try {
         informers.trainingRuns.upsert(await rest.create<TrainingRunObject>(resourcePath(RESOURCES.trainingRuns, namespace), plan.createRun));
@@ -91,9 +96,6 @@ export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps)
       });
       log.info({ run }, 'pruned TrainingRun beyond the history limit');
     }
-    await applyChild(RESOURCES.deployments, namespace, plan.deployment, deployment);
-    await applyChild(RESOURCES.services, namespace, plan.service, service);
-    await applyChild(RESOURCES.disruptionBudgets, namespace, plan.disruptionBudget, disruptionBudget);
     if (plan.statusChanged) {
       const patch = statusMergePatch(fm.status as Record<string, unknown> | undefined, plan.status as Record<string, unknown>);
       log.debug({ patch }, 'updating status');

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../core/logger.ts';
-import { LABELS, MANAGED_BY } from '../naming.ts';
+import { MODEL_URI_ENV } from '../builders/inference.ts';
+import { ANNOTATIONS, LABELS, MANAGED_BY } from '../naming.ts';
 import { createInformer, type ChangeType, type Informer } from './informer.ts';
 import { objectKey, type DeploymentObject, type ForecastModelObject, type JobObject, type KubeObject, type TrainingRunObject } from './objects.ts';
 import { RESOURCES } from './resources.ts';
@@ -50,6 +51,26 @@ function slim<T extends KubeObject>(specFields: readonly string[]): (object: T) 
   };
 }
 
+/**
+ * A cached Deployment: replicas, status, and the model its pod template serves (the version annotation and the
+ * artifact URI), which is the record of the served model that survives a crash or a lost ForecastModel status.
+ */
+function slimDeployment(deployment: DeploymentObject): DeploymentObject {
+  const template = deployment.spec?.template;
+  const version = template?.metadata?.annotations?.[ANNOTATIONS.modelVersion];
+  const containers = (template?.spec?.containers ?? []).map((c) => ({ name: c.name, env: (c.env ?? []).filter((e) => e.name === MODEL_URI_ENV) }));
+  return {
+    apiVersion: deployment.apiVersion,
+    kind: deployment.kind,
+    metadata: slimMetadata(deployment),
+    spec: {
+      ...(deployment.spec?.replicas === undefined ? {} : { replicas: deployment.spec.replicas }),
+      template: { metadata: { annotations: version === undefined ? {} : { [ANNOTATIONS.modelVersion]: version } }, spec: { containers } },
+    },
+    ...(deployment.status ? { status: deployment.status } : {}),
+  };
+}
+
 /** Key of the controller owner of `object` when it is of `kind`. */
 function ownerKey(object: KubeObject, kind: string): string | undefined {
   const owner = object.metadata.ownerReferences?.find((ref) => ref.controller && ref.kind === kind);
@@ -95,7 +116,7 @@ export function createOperatorInformers(options: OperatorInformerOptions): Opera
         if (key) routing.trainingRunChanged(key);
       },
     }),
-    deployments: createInformer<DeploymentObject>({ ...common, resource: RESOURCES.deployments, labelSelector: managed, transform: slim(['replicas']), onChange: toForecastModelOwner }),
+    deployments: createInformer<DeploymentObject>({ ...common, resource: RESOURCES.deployments, labelSelector: managed, transform: slimDeployment, onChange: toForecastModelOwner }),
     services: createInformer<KubeObject>({ ...common, resource: RESOURCES.services, labelSelector: managed, transform: slim(['clusterIP', 'clusterIPs']), onChange: toForecastModelOwner }),
     disruptionBudgets: createInformer<KubeObject>({ ...common, resource: RESOURCES.disruptionBudgets, labelSelector: managed, transform: slim([]), onChange: toForecastModelOwner }),
   };

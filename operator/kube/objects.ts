@@ -69,9 +69,15 @@ export interface PodObject extends KubeObject {
   };
 }
 
-/** The parts of a Deployment the operator reads. */
+/** The parts of a Deployment the operator reads: the pod template says which model it serves. */
 export interface DeploymentObject extends KubeObject {
-  readonly spec?: { readonly replicas?: number };
+  readonly spec?: {
+    readonly replicas?: number;
+    readonly template?: {
+      readonly metadata?: { readonly annotations?: Readonly<Record<string, string>> };
+      readonly spec?: { readonly containers?: readonly { readonly name: string; readonly env?: readonly { readonly name: string; readonly value?: string }[] }[] };
+    };
+  };
   readonly status?: {
     readonly observedGeneration?: number;
     readonly replicas?: number;
