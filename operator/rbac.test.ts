@@ -19,4 +19,9 @@ describe('operator RBAC rules', () => {
     const fm = rules.find((r) => r.resources.includes('forecastmodels'));
     expect(fm?.verbs).toEqual(['get', 'list', 'watch']);
   });
+
+  it('never deletes a Deployment or Service: serving goes away only with its ForecastModel', () => {
+    const serving = rules.filter((r) => r.resources.includes('deployments') || r.resources.includes('services'));
+    expect(serving.flatMap((r) => r.verbs)).not.toContain('delete');
+  });
 });

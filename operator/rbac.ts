@@ -17,6 +17,7 @@ export interface RbacOptions {
 /**
  * Every permission the operator uses in the namespaces it watches, and nothing more: no wildcards, and
  * Secrets only readable by name. `*\/finalizers` update is what lets owned objects set blockOwnerDeletion.
+ * Deployments and Services are never deleted: they go with their ForecastModel by garbage collection.
  */
 export function operatorClusterRules(options: RbacOptions): PolicyRule[] {
   return [

@@ -30,6 +30,8 @@ export interface InformerOptions<T extends KubeObject> {
 
 /** A list-and-watch cache of one resource. */
 export interface Informer<T extends KubeObject> {
+  /** The resource listed and watched. */
+  readonly resource: ResourceType;
   /** Start listing and watching; resolves once every namespace has been listed once. */
   start(): Promise<void>;
   stop(): void;
@@ -210,6 +212,7 @@ export function createInformer<T extends KubeObject>(options: InformerOptions<T>
   }
 
   return {
+    resource: options.resource,
     start() {
       const listedAll = scopes.map(() => Promise.withResolvers<void>());
       reflectors.forEach((reflector, i) => void run(reflector, () => listedAll[i]!.resolve()));
