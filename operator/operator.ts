@@ -5,8 +5,8 @@ import { createForecastModelReconciler } from './forecast-model/reconcile.ts';
 import { createEventRecorder } from './kube/event-recorder.ts';
 import { createOperatorInformers, type OperatorInformers } from './kube/informers.ts';
 import { objectKey } from './kube/objects.ts';
-import { createKubeRest, type KubeRest } from './kube/rest-client.ts';
-import { startLeaderElection, type LeaderElection } from './leader/leader-election.ts';
+import { createKubeRest, type KubeRest, type RequestObserver } from './kube/rest-client.ts';
+import { LeadershipLostError, startLeaderElection, type LeaderElection } from './leader/leader-election.ts';
 import { createOperatorMetrics, type OperatorMetrics } from './metrics.ts';
 import { createWorkQueue, type WorkQueue } from './queue/work-queue.ts';
 import { secretBackedArtifactStores, type ArtifactStoreOpener } from './training-run/artifact-cleanup.ts';
@@ -18,6 +18,8 @@ export interface OperatorDeps {
   readonly kubeConfig: KubeConfig;
   readonly log: Logger;
   readonly now?: () => Date;
+  /** Monotonic milliseconds for the leadership deadline (default performance.now). */
+  readonly monotonicNow?: () => number;
   readonly openArtifacts?: ArtifactStoreOpener;
   readonly metrics?: OperatorMetrics;
   /** Called when leadership is lost; main exits so the restarted process starts clean. */
@@ -43,13 +45,22 @@ export function createOperator(deps: OperatorDeps): Operator {
   const { config, log } = deps;
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? createOperatorMetrics();
-  const rest: KubeRest = createKubeRest(deps.kubeConfig, (verb, _path, status) => metrics.apiRequests.inc({ verb, code: String(status) }));
+  const observe: RequestObserver = (verb, _path, status) => metrics.apiRequests.inc({ verb, code: String(status) });
+  // The election writes its own Lease; every other write is refused unless this replica provably still leads,
+  // checked at the moment of sending, since a paused process resumes mid-reconcile with stale caches.
+  const electionRest = createKubeRest(deps.kubeConfig, observe);
+  const rest: KubeRest = config.leaderElection.enabled ? createKubeRest(deps.kubeConfig, observe, requireLeadership) : electionRest;
   const recorder = createEventRecorder({ rest, component: 'make-us-rich-operator', instance: config.leaderElection.identity, log, now });
   let informers: OperatorInformers | undefined;
   let queues: { forecastModels: WorkQueue; trainingRuns: WorkQueue } | undefined;
   let election: LeaderElection | undefined;
   let synced = false;
   let stopped = false;
+
+  function requireLeadership(): void {
+    if (!election) throw new LeadershipLostError('refusing to write: leader election has not started');
+    election.assertLeader();
+  }
 
   function queueFor(controller: string, handler: (key: string) => Promise<unknown>): WorkQueue {
     return createWorkQueue({
@@ -137,13 +148,14 @@ export function createOperator(deps: OperatorDeps): Operator {
       }
       const leading = Promise.withResolvers<void>();
       election = startLeaderElection({
-        rest,
+        rest: electionRest,
         namespace: config.operatorNamespace,
         name: config.leaderElection.leaseName,
         identity: config.leaderElection.identity,
         durationSeconds: config.leaderElection.leaseDurationSeconds,
         retryPeriodSeconds: config.leaderElection.retryPeriodSeconds,
         log,
+        ...(deps.monotonicNow ? { monotonicNow: deps.monotonicNow } : {}),
         onStartedLeading: () => {
           metrics.leader.set(1);
           startControllers().then(leading.resolve, leading.reject);

@@ -36,6 +36,9 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
 /** Told about each request, for metrics. */
 export type RequestObserver = (verb: string, path: string, status: number, seconds: number) => void;
 
+/** Called just before a write (any method but GET) is sent; throwing refuses it. */
+export type WriteGuard = (method: string, path: string) => void;
+
 /** Plain-JSON access to the Kubernetes REST API, authenticated and transported by @kubernetes/client-node. */
 export interface KubeRest {
   get<T>(path: string): Promise<T>;
@@ -51,7 +54,7 @@ export interface KubeRest {
  * stay), which is what a cache shared by watch events and lists needs. Authentication, TLS and transport are
  * client-node's own, so in-cluster service accounts and kubeconfigs work unchanged.
  */
-export function createKubeRest(config: KubeConfig, observe?: RequestObserver): KubeRest {
+export function createKubeRest(config: KubeConfig, observe?: RequestObserver, beforeWrite?: WriteGuard): KubeRest {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const server = cluster.server.replace(/\/$/, '');
@@ -81,6 +84,8 @@ export function createKubeRest(config: KubeConfig, observe?: RequestObserver): K
     }
     await config.applySecurityAuthentication(context);
     reuseDispatcher(context);
+    // As late as possible: the process may have been paused anywhere before this line.
+    if (method !== HttpMethod.GET) beforeWrite?.(method, path);
     const started = performance.now();
     let response;
     try {
