@@ -31,7 +31,7 @@ if (missing.length > 0) {
     fail(`the Go toolchain is needed to build the control plane and was not found (${go.error?.message ?? go.stderr.trim()}); install Go ${versions.go} or newer`);
   }
   const started = performance.now();
-  console.error(`cluster:build: building ${missing.join(', ')} (Kubernetes ${versions.kubernetes}, etcd ${versions.etcd}) into ${binDir}; a cold build downloads ~400 MB of modules and takes about 8 minutes on 2 cores`);
+  console.error(`cluster:build: building ${missing.join(', ')} (Kubernetes ${versions.kubernetes}, etcd ${versions.etcd}) into ${binDir}; a cold build downloads ~600 MB of modules and takes about 10 minutes on 2 cores`);
   // Build into a sibling folder and rename it into place, so an interrupted build never looks complete.
   const partial = `${binDir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });

@@ -33,12 +33,21 @@ export interface ControlPlaneConnection {
   readonly adminKubeconfigPath: string;
   /** The control plane's folder: logs, keys, audit log. */
   readonly dir: string;
-  /** The JSON audit log of the requests made by service accounts in `auditNamespaces`. */
+  /** The JSON audit log of the requests made by service accounts in `auditNamespaces` (extra apiservers write `audit-<port>.log` beside it). */
   readonly auditLogPath: string;
   /** Written when a component dies unexpectedly (see readControlPlaneFailure). */
   readonly failureFile: string;
   readonly kubectl: string;
   readonly kubernetesVersion: string;
+}
+
+/** An additional kube-apiserver instance (its own port and serving certificate). */
+export interface ExtraApiServer {
+  readonly server: string;
+  readonly caPem: string;
+  /** Stop and start it on the same port, as a rolling control plane upgrade does. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /** Options of startControlPlane. */
@@ -59,6 +68,11 @@ export interface ControlPlane extends ControlPlaneConnection {
   kubeconfig(token: string, server?: string): string;
   /** Stop and start kube-apiserver on the same port and storage, as a control plane upgrade does. */
   restartApiServer(): Promise<void>;
+  /**
+   * One more kube-apiserver on the same etcd (as in a highly available control plane), for a test that restarts
+   * or breaks its apiserver without disturbing the tests running beside it.
+   */
+  startExtraApiServer(): Promise<ExtraApiServer>;
   /** Recent output of a component. */
   logs(component: 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler'): string[];
   /** CPU seconds (user + system) the control plane processes have used so far. */
@@ -136,8 +150,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     writeFileSync(failureFile, `${failure.component} exited (${failure.exit}); its last lines:\n${failure.lastLines.join('\n')}\n`, { flag: 'a' });
     options.onFailure?.(failure);
   };
-  const start = (name: ControlPlaneBinary, args: string[]) => {
-    const component = startComponent({ name, binary: bin[name], args, dir, onUnexpectedExit });
+  const start = (name: string, args: string[], binary: ControlPlaneBinary = name as ControlPlaneBinary) => {
+    const component = startComponent({ name, binary: bin[binary], args, dir, onUnexpectedExit });
     components.set(name, component);
     return component;
   };
@@ -170,15 +184,14 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     ]);
 
     const server = `https://127.0.0.1:${apiPort}`;
-    const certDir = join(dir, 'pki');
-    mkdirSync(certDir);
     const auditLogPath = join(dir, 'audit.log');
-    const apiServerArgs = [
+    /** kube-apiserver's flags for one instance; every instance shares etcd, keys, tokens and admission. */
+    const apiServerArgs = (port: number, certDir: string, auditLog: string) => [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       `--cert-dir=${certDir}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
-      `--secure-port=${apiPort}`,
+      `--secure-port=${port}`,
       '--service-cluster-ip-range=10.96.0.0/16',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${join(dir, 'sa.pub')}`,
@@ -186,22 +199,29 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       `--token-auth-file=${join(dir, 'tokens.csv')}`,
       '--authorization-mode=Node,RBAC',
       // PodSecurity is on by default; NodeRestriction keeps each kubelet to its own Node and Pods;
-      // PodNodeSelector lets a namespace pin its Pods to one test's process kubelet.
-      '--enable-admission-plugins=NodeRestriction,PodNodeSelector',
+      // PodNodeSelector lets a namespace pin its Pods to one test's process kubelet; OwnerReferencesPermission-
+      // Enforcement (on in strict clusters) checks the operator may set blockOwnerDeletion on what it owns.
+      '--enable-admission-plugins=NodeRestriction,PodNodeSelector,OwnerReferencesPermissionEnforcement',
       `--audit-policy-file=${join(dir, 'audit-policy.json')}`,
-      `--audit-log-path=${auditLogPath}`,
+      `--audit-log-path=${auditLog}`,
       '--audit-log-format=json',
       '--audit-log-maxsize=0',
       '--profiling=false',
+      // The 'kubernetes' Service's endpoints would be 127.0.0.1, which the apiserver refuses to publish; nothing
+      // in-cluster dials it (pods get KUBERNETES_SERVICE_HOST=127.0.0.1 from the process kubelet).
+      '--endpoint-reconciler-type=none',
       ...(options.apiServerArgs ?? []),
     ];
-    const caPath = join(certDir, 'apiserver.crt');
-    const startApiServer = async () => {
-      start('kube-apiserver', apiServerArgs);
+    /** Start one kube-apiserver instance named `name`; resolves once it answers /readyz. */
+    const startApiServer = async (name: string, port: number, certDir: string, auditLog: string) => {
+      mkdirSync(certDir, { recursive: true });
+      start(name as ControlPlaneBinary, apiServerArgs(port, certDir, auditLog), 'kube-apiserver');
       // The server writes its self-signed certificate (with its CA in the same file) before serving.
-      await waitForHttps(`${server}/readyz`, { token: admin.token, caPath, timeoutMs: 90_000, alive: () => components.get('kube-apiserver')!.running(), logs: () => components.get('kube-apiserver')!.lastLines() });
+      await waitForHttps(`https://127.0.0.1:${port}/readyz`, { token: admin.token, caPath: join(certDir, 'apiserver.crt'), timeoutMs: 90_000, alive: () => components.get(name)!.running(), logs: () => components.get(name)!.lastLines() });
     };
-    await startApiServer();
+    const certDir = join(dir, 'pki');
+    const caPath = join(certDir, 'apiserver.crt');
+    await startApiServer('kube-apiserver', apiPort, certDir, auditLogPath);
     const caPem = readFileSync(caPath, 'utf8');
     const writeKubeconfig = (name: string, identity: StaticIdentity) => {
       const path = join(dir, `${name}.kubeconfig`);
@@ -256,13 +276,33 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       kubeconfig: (token, through = server) => tokenKubeconfig(through, caPem, token),
       async restartApiServer() {
         await components.get('kube-apiserver')!.stop();
-        await startApiServer();
+        await startApiServer('kube-apiserver', apiPort, certDir, auditLogPath);
+      },
+      async startExtraApiServer() {
+        const port = await freePort();
+        const name = `kube-apiserver-${port}`;
+        const extraCertDir = join(dir, `pki-${port}`);
+        const audit = join(dir, `audit-${port}.log`);
+        await startApiServer(name, port, extraCertDir, audit);
+        return {
+          server: `https://127.0.0.1:${port}`,
+          caPem: readFileSync(join(extraCertDir, 'apiserver.crt'), 'utf8'),
+          async restart() {
+            await components.get(name)!.stop();
+            await startApiServer(name, port, extraCertDir, audit);
+          },
+          async stop() {
+            await components.get(name)?.stop();
+            components.delete(name);
+          },
+        };
       },
       logs: (name) => components.get(name)?.lastLines() ?? [],
       cpuSeconds: () => Object.fromEntries([...components].map(([name, c]) => [name, processCpuSeconds(c.pid)])),
       async stop() {
         // Clients first, storage last, so no component logs a storm of errors while the others go.
-        for (const name of ['kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd']) await components.get(name)?.stop();
+        const apiServers = [...components.keys()].filter((name) => name.startsWith('kube-apiserver'));
+        for (const name of ['kube-scheduler', 'kube-controller-manager', ...apiServers, 'etcd']) await components.get(name)?.stop();
         rmSync(dir, { recursive: true, force: true });
       },
     };

@@ -2,7 +2,7 @@
  * Which of the operator's RBAC rules the tests exercised, read from the apiserver's audit log: a rule no test
  * used is either dead weight in the role or a path no test covers, and the report says which rules those are.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { PolicyRule } from '../../operator/rbac.ts';
 
 /** One audited request, as far as RBAC is concerned. */
@@ -25,6 +25,8 @@ export interface RbacCoverage {
 
 function readAudit(path: string, user: string): AuditedRequest[] {
   const requests: AuditedRequest[] = [];
+  // An apiserver that audited nothing has written no file.
+  if (!existsSync(path)) return requests;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line) continue;
     const event = JSON.parse(line) as { user?: { username?: string }; verb: string; objectRef?: { apiGroup?: string; resource?: string; subresource?: string; name?: string }; responseStatus?: { code?: number } };
@@ -35,9 +37,9 @@ function readAudit(path: string, user: string): AuditedRequest[] {
   return requests;
 }
 
-/** Compare the requests `user` made (per the audit log at `auditLogPath`) with `rules`. */
-export function rbacCoverage(auditLogPath: string, user: string, rules: readonly PolicyRule[]): RbacCoverage {
-  const requests = readAudit(auditLogPath, user);
+/** Compare the requests `user` made (per the audit logs at `auditLogPaths`) with `rules`. */
+export function rbacCoverage(auditLogPaths: readonly string[], user: string, rules: readonly PolicyRule[]): RbacCoverage {
+  const requests = auditLogPaths.flatMap((path) => readAudit(path, user));
   const used = new Set(requests.filter((r) => r.code !== 403).map((r) => `${r.verb} ${r.apiGroup}/${r.resource}`));
   const unexercised: string[] = [];
   for (const rule of rules) for (const group of rule.apiGroups) for (const resource of rule.resources) for (const verb of rule.verbs) {
