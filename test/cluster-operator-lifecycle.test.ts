@@ -1,8 +1,12 @@
+/**
+ * The operator's decisions on the real control plane: real Jobs, Deployments, ReplicaSets and garbage
+ * collection; trainer containers end at once with prepared outcomes and inference containers are ready at
+ * once (the process kubelet's prepared runtime), so each scenario takes seconds.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunMetrics } from '../core/crd/metrics.ts';
-import type { KubeObject } from './fake-kube/index.ts';
-import { startOperatorHarness, type OperatorHarness } from './support/operator-harness.ts';
-import { preparedTrainerRunner, type PreparedOutcome } from './support/prepared-trainer.ts';
+import { startClusterHarness, type ClusterHarness, type KubeObject } from './support/cluster-harness.ts';
+import { scriptedOperatorRuntime, type PreparedOutcome } from './support/prepared-trainer.ts';
 
 const FM = { apiVersion: 'forecasting.makeusrich.io/v1alpha1', kind: 'ForecastModel' } as const;
 const TR = { apiVersion: 'forecasting.makeusrich.io/v1alpha1', kind: 'TrainingRun' } as const;
@@ -16,130 +20,158 @@ type Status = { conditions?: Condition[]; model?: { version: string; mase: numbe
 const statusOf = (o: KubeObject | undefined) => (o as { status?: Status } | undefined)?.status;
 const condition = (o: KubeObject | undefined, type: string) => statusOf(o)?.conditions?.find((c) => c.type === type);
 
-function forecastModel(name: string, spec: Record<string, unknown> = {}): KubeObject {
+function forecastModel(h: ClusterHarness, name: string, spec: Record<string, unknown> = {}): KubeObject {
   return {
     ...FM,
-    metadata: { name, namespace: 'markets' },
+    metadata: { name, namespace: h.namespace },
     spec: { market: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', lookback: 400 }, model: { window: 12, horizon: 3, units: 8, epochs: 2 }, ...spec },
   } as KubeObject;
 }
 
-/** Outcomes handed out in order, one per trainer Job; the last one repeats. */
-function scripted(...outcomes: PreparedOutcome[]) {
-  let next = 0;
-  return preparedTrainerRunner(() => outcomes[Math.min(next++, outcomes.length - 1)]!);
-}
-
-let harness: OperatorHarness | undefined;
+let harness: ClusterHarness | undefined;
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
 
-async function start(...outcomes: PreparedOutcome[]): Promise<OperatorHarness> {
-  harness = await startOperatorHarness({ runTrainer: scripted(...outcomes), deploymentMode: 'instant' });
+async function start(...outcomes: PreparedOutcome[]): Promise<ClusterHarness> {
+  harness = await startClusterHarness({ runtime: scriptedOperatorRuntime(...outcomes) });
   await harness.startOperator();
   return harness;
 }
 
-function fmOf(h: OperatorHarness, name: string) {
-  return h.get(FM.apiVersion, FM.kind, name);
-}
+const fmOf = (h: ClusterHarness, name: string) => h.get(FM.apiVersion, FM.kind, name);
 
-async function servingVersion(h: OperatorHarness, name: string, accept: (version: string) => boolean = () => true): Promise<string> {
-  return h.waitFor(`${name} Ready`, () => {
-    const fm = fmOf(h, name);
+async function servingVersion(h: ClusterHarness, name: string, accept: (version: string) => boolean = () => true): Promise<string> {
+  return h.waitFor(`${name} Ready`, async () => {
+    const fm = await fmOf(h, name);
     const version = statusOf(fm)?.model?.version;
     return condition(fm, 'Ready')?.status === 'True' && version && accept(version) ? version : undefined;
   });
 }
 
-function runsOf(h: OperatorHarness): KubeObject[] {
-  return h.list(TR.apiVersion, TR.kind).sort((a, b) => (a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? -1 : 1));
+async function runsOf(h: ClusterHarness): Promise<KubeObject[]> {
+  return (await h.list(TR.apiVersion, TR.kind)).sort((a, b) => (a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? -1 : 1));
 }
 
-function modelUriOf(h: OperatorHarness, deployment: string): string | undefined {
-  const object = h.get('apps/v1', 'Deployment', deployment) as { spec?: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } } | undefined;
+async function modelUriOf(h: ClusterHarness, deployment: string): Promise<string | undefined> {
+  const object = (await h.get('apps/v1', 'Deployment', deployment)) as { spec?: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } } | undefined;
   return object?.spec?.template.spec.containers[0]!.env.find((e) => e.name === 'MODEL_URI')?.value;
 }
 
-describe('operator lifecycle (prepared trainer outcomes, instant rollouts)', () => {
+/** Revisions the real Deployment controller rolled out (one ReplicaSet each). */
+async function rolloutRevisions(h: ClusterHarness, deployment: string): Promise<string[]> {
+  const sets = await h.list('apps/v1', 'ReplicaSet');
+  return sets
+    .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === deployment))
+    .map((rs) => rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '?')
+    .sort();
+}
+
+describe('operator lifecycle on the real control plane (prepared trainer outcomes)', () => {
   it('trains, promotes and serves a new ForecastModel, then rolls out a new model after a spec change', async () => {
     const h = await start({ metrics: GOOD }, { metrics: BETTER });
-    await h.apply(forecastModel('btc'));
+    await h.apply(forecastModel(h, 'btc'));
 
     const first = await servingVersion(h, 'btc');
-    const ready = fmOf(h, 'btc');
-    expect(statusOf(ready)).toMatchObject({ endpoint: 'http://btc-forecast.markets.svc.cluster.local', model: { mase: 0.8 } });
+    const ready = await fmOf(h, 'btc');
+    expect(statusOf(ready)).toMatchObject({ endpoint: `http://btc-forecast.${h.namespace}.svc.cluster.local`, model: { mase: 0.8 } });
     expect(condition(ready, 'Trained')).toMatchObject({ status: 'True', reason: 'RunSucceeded' });
     expect(condition(ready, 'Degraded')).toMatchObject({ status: 'False' });
-    expect(h.get(TR.apiVersion, TR.kind, first)).toMatchObject({ spec: { reason: 'Initial', forecastModel: 'btc' }, status: { phase: 'Succeeded', promoted: true, promotionReason: 'BeatBaseline' } });
-    expect(modelUriOf(h, 'btc-forecast')).toBe(`s3://artifacts/markets/btc/${first}/`);
-    expect(h.get('v1', 'Service', 'btc-forecast')).toBeDefined();
+    expect(await h.get(TR.apiVersion, TR.kind, first)).toMatchObject({ spec: { reason: 'Initial', forecastModel: 'btc' }, status: { phase: 'Succeeded', promoted: true, promotionReason: 'BeatBaseline' } });
+    expect(await modelUriOf(h, 'btc-forecast')).toBe(`s3://artifacts/${h.namespace}/btc/${first}/`);
+    expect(await h.get('v1', 'Service', 'btc-forecast')).toBeDefined();
+    // The real Job controller ran the trainer Pod to completion.
+    const job = await h.get('batch/v1', 'Job', `${first}-train`);
+    expect((job as { status?: { conditions?: Condition[] } }).status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Complete', status: 'True' })]));
 
     await h.patch('forecastmodels', 'btc', { spec: { model: { window: 16 } } });
     const second = await servingVersion(h, 'btc', (v) => v !== first);
-    expect(h.get(TR.apiVersion, TR.kind, second)).toMatchObject({ spec: { reason: 'SpecChanged', model: { window: 16 } } });
-    expect(modelUriOf(h, 'btc-forecast')).toBe(`s3://artifacts/markets/btc/${second}/`);
-    expect(h.deployments.rollouts.get('markets/btc-forecast')).toHaveLength(2);
+    expect(await h.get(TR.apiVersion, TR.kind, second)).toMatchObject({ spec: { reason: 'SpecChanged', model: { window: 16 } } });
+    expect(await modelUriOf(h, 'btc-forecast')).toBe(`s3://artifacts/${h.namespace}/btc/${second}/`);
+    // The real Deployment controller rolled a second ReplicaSet, keeping capacity (maxUnavailable 0).
+    await h.waitFor('the second rollout', async () => (await rolloutRevisions(h, 'btc-forecast')).length === 2);
+    expect(await rolloutRevisions(h, 'btc-forecast')).toEqual(['1', '2']);
+    const deployment = (await h.get('apps/v1', 'Deployment', 'btc-forecast')) as { spec: { strategy: { rollingUpdate: { maxUnavailable: number } } } };
+    expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
   });
 
   it('keeps serving the old model and reports Degraded when a retrain fails', async () => {
     const h = await start({ metrics: GOOD }, { fail: 'exchange unreachable: ECONNREFUSED', exitCode: 1 });
-    await h.apply(forecastModel('btc'));
+    await h.apply(forecastModel(h, 'btc', { training: { backoffLimit: 0 } }));
     const first = await servingVersion(h, 'btc');
 
     await h.patch('forecastmodels', 'btc', { spec: { model: { units: 16 } } });
-    const degraded = await h.waitFor('Degraded', () => (condition(fmOf(h, 'btc'), 'Degraded')?.status === 'True' ? fmOf(h, 'btc') : undefined));
+    const degraded = await h.waitFor('Degraded', async () => {
+      const fm = await fmOf(h, 'btc');
+      return condition(fm, 'Degraded')?.status === 'True' ? fm : undefined;
+    });
     expect(condition(degraded, 'Degraded')).toMatchObject({ reason: 'RunFailed' });
     expect(condition(degraded, 'Degraded')!.message).toContain(`still serving ${first}`);
     expect(condition(degraded, 'Degraded')!.message).toContain('exchange unreachable');
     expect(condition(degraded, 'Ready')).toMatchObject({ status: 'True' });
     expect(statusOf(degraded)?.model?.version).toBe(first);
-    expect(modelUriOf(h, 'btc-forecast')).toBe(`s3://artifacts/markets/btc/${first}/`);
-    const failed = runsOf(h).at(-1)!;
+    expect(await modelUriOf(h, 'btc-forecast')).toBe(`s3://artifacts/${h.namespace}/btc/${first}/`);
+    const failed = (await runsOf(h)).at(-1)!;
     expect(statusOf(failed)).toMatchObject({ phase: 'Failed' });
+    // The real Job controller's reason for a pod that failed with no retries left.
     expect(condition(failed, 'Failed')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded' });
-    await h.waitFor('a Warning Event for the failed Job', () =>
-      (h.server.store.list({ apiVersion: 'v1', kind: 'Event', namespace: 'markets' }) as (KubeObject & { reason: string; type: string })[]).some((e) => e.reason === 'BackoffLimitExceeded' && e.type === 'Warning'),
-    );
+    await h.waitFor('a Warning Event for the failed Job', async () => (await h.events()).some((e) => e.reason === 'BackoffLimitExceeded' && e.type === 'Warning'));
   });
 
   it('rejects a worse model under BeatCurrent, records why, and keeps the served one', async () => {
     const h = await start({ metrics: GOOD }, { metrics: WORSE });
-    await h.apply(forecastModel('btc', { promotion: { policy: 'BeatCurrent', metric: 'mase' } }));
+    await h.apply(forecastModel(h, 'btc', { promotion: { policy: 'BeatCurrent', metric: 'mase' } }));
     const first = await servingVersion(h, 'btc');
 
-    await h.apply({ ...TR, metadata: { name: 'btc-retrain-now', namespace: 'markets' }, spec: { forecastModel: 'btc', market: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', lookback: 400 } } } as KubeObject);
-    const rejected = await h.waitFor('the manual run judged', () => {
-      const run = h.get(TR.apiVersion, TR.kind, 'btc-retrain-now');
+    await h.apply({ ...TR, metadata: { name: 'btc-retrain-now', namespace: h.namespace }, spec: { forecastModel: 'btc', market: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', lookback: 400 } } } as KubeObject);
+    const rejected = await h.waitFor('the manual run judged', async () => {
+      const run = await h.get(TR.apiVersion, TR.kind, 'btc-retrain-now');
       return statusOf(run)?.promoted === false ? run : undefined;
     });
     expect(statusOf(rejected)).toMatchObject({ promotionReason: 'CurrentNotBeaten' });
     expect(rejected.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'ForecastModel', name: 'btc', controller: true })]);
     expect(rejected.metadata.finalizers).toContain('forecasting.makeusrich.io/artifacts');
-    expect(statusOf(fmOf(h, 'btc'))?.model?.version).toBe(first);
-    expect(h.deployments.rollouts.get('markets/btc-forecast')).toHaveLength(1);
-    const event = await h.waitFor('the ModelRejected Event', () =>
-      (h.server.store.list({ apiVersion: 'v1', kind: 'Event', namespace: 'markets' }) as (KubeObject & { reason: string; message: string })[]).find((e) => e.reason === 'ModelRejected'),
-    );
+    expect(statusOf(await fmOf(h, 'btc'))?.model?.version).toBe(first);
+    expect(await rolloutRevisions(h, 'btc-forecast')).toEqual(['1']);
+    const event = await h.waitFor('the ModelRejected Event', async () => (await h.events()).find((e) => e.reason === 'ModelRejected'));
     expect(event.message).toMatch(/^rejected btc-retrain-now: mase 0\.9500 does not beat the served model's 0\.8000/);
   });
 
   it('retrains when the schedule comes due on the injected clock', async () => {
     const h = await start({ metrics: GOOD }, { metrics: BETTER });
-    await h.apply(forecastModel('btc', { training: { schedule: '0 */6 * * *' } }));
+    await h.apply(forecastModel(h, 'btc', { training: { schedule: '0 */6 * * *' } }));
     const first = await servingVersion(h, 'btc');
-    const due = Date.parse(statusOf(fmOf(h, 'btc'))!.nextTrainingAt!);
+    const due = Date.parse(statusOf(await fmOf(h, 'btc'))!.nextTrainingAt!);
     expect(due).toBeGreaterThan(h.clock.now().getTime());
     expect(due - h.clock.now().getTime()).toBeLessThanOrEqual(6 * HOUR);
-    expect(runsOf(h)).toHaveLength(1);
+    expect(await runsOf(h)).toHaveLength(1);
 
     h.clock.advance(due - h.clock.now().getTime() + 1000);
     h.operator()!.resyncAll();
     const second = await servingVersion(h, 'btc', (v) => v !== first);
-    expect(h.get(TR.apiVersion, TR.kind, second)).toMatchObject({ spec: { reason: 'Scheduled' } });
-    expect(Date.parse(statusOf(fmOf(h, 'btc'))!.nextTrainingAt!)).toBe(due + 6 * HOUR);
-    expect(runsOf(h)).toHaveLength(2);
+    expect(await h.get(TR.apiVersion, TR.kind, second)).toMatchObject({ spec: { reason: 'Scheduled' } });
+    expect(Date.parse(statusOf(await fmOf(h, 'btc'))!.nextTrainingAt!)).toBe(due + 6 * HOUR);
+    expect(await runsOf(h)).toHaveLength(2);
+  });
+
+  it('lets the garbage collector remove runs, Jobs, Pods, the Deployment and Service with the ForecastModel', async () => {
+    const h = await start({ metrics: GOOD });
+    // Keep: this scenario has no object storage; the artifact finalizer's clean-up is covered with S3 in cluster-operator-serving.
+    await h.apply(forecastModel(h, 'btc', { serving: { replicas: 2 }, training: { artifactRetention: 'Keep' } }));
+    await servingVersion(h, 'btc');
+    expect(await h.get('policy/v1', 'PodDisruptionBudget', 'btc-forecast')).toBeDefined();
+    await h.waitFor('two inference pods Ready', async () => (await h.list('v1', 'Pod', 'app.kubernetes.io/instance=btc-forecast')).length === 2);
+
+    await h.remove('forecastmodels', 'btc');
+    await h.waitFor(
+      'every owned object gone',
+      async () => {
+        const kinds: [string, string][] = [[FM.apiVersion, FM.kind], [TR.apiVersion, TR.kind], ['batch/v1', 'Job'], ['v1', 'Pod'], ['apps/v1', 'Deployment'], ['apps/v1', 'ReplicaSet'], ['v1', 'Service'], ['policy/v1', 'PodDisruptionBudget']];
+        for (const [apiVersion, kind] of kinds) if ((await h.list(apiVersion, kind)).length > 0) return false;
+        return true;
+      },
+      90_000,
+    );
   });
 });

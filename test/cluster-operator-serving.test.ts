@@ -1,15 +1,15 @@
 /**
- * The whole path with the real images' entrypoints: a ForecastModel becomes a TrainingRun and a Job whose Pod
- * runs the real trainer (against s3rver and the exchange replay server), the artifact is promoted, and the
- * Deployment's Pod runs the real inference server, which answers a forecast. Deleting the ForecastModel then
- * removes everything, artifacts included.
+ * The whole path on the real control plane with the real images' entrypoints: a ForecastModel becomes a
+ * TrainingRun and a Job whose Pod the process kubelet runs as the real trainer (against s3rver and the exchange
+ * replay server), the artifact is promoted, and the Deployment's Pod runs the real inference server, which
+ * answers a forecast through its Service. Deleting the ForecastModel then removes everything (the garbage
+ * collector), artifacts included (the operator's finalizer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArtifactStore } from '../core/storage/open-artifact-store.ts';
-import type { KubeObject } from './fake-kube/index.ts';
+import { processRuntime } from './cluster/kubelet/process-runtime.ts';
+import { startClusterHarness, TEST_API_TOKEN, type ClusterHarness, type KubeObject } from './support/cluster-harness.ts';
 import { startExchangeReplayServer, type ExchangeReplayServer } from './support/exchange-replay-server.ts';
-import { trainerProcessRunner } from './support/job-simulator.ts';
-import { startOperatorHarness, type OperatorHarness } from './support/operator-harness.ts';
 import { startS3Server, type TestS3Server } from './support/s3-server.ts';
 import { makeCandles } from './support/server-fixtures.ts';
 
@@ -26,15 +26,14 @@ type RunStatus = { phase?: string; artifact?: { uri: string; sha256?: string }; 
 describe('operator end to end with the real trainer and inference server', () => {
   let s3: TestS3Server;
   let exchange: ExchangeReplayServer;
-  let harness: OperatorHarness;
+  let harness: ClusterHarness;
 
   beforeAll(async () => {
     s3 = await startS3Server({ bucket: 'artifacts' });
     exchange = await startExchangeReplayServer({ candles: makeCandles({ start: START, count: 601, seed: 5 }), timeframe: '1h', symbol: 'BTC/USDT' });
-    harness = await startOperatorHarness({
-      runTrainer: trainerProcessRunner({ MUR_EXCHANGE_BASE_URL: exchange.url, MUR_BACKEND: 'wasm' }),
-      deploymentMode: 'process',
-      deploymentEnv: { EXCHANGE_BASE_URL: exchange.url, LOG_LEVEL: 'warn' },
+    harness = await startClusterHarness({
+      // The exchange mirror stands in for the internet the pods would reach; everything else comes from the Pod spec.
+      runtime: processRuntime({ extraEnv: { MUR_EXCHANGE_BASE_URL: exchange.url, MUR_BACKEND: 'wasm', EXCHANGE_BASE_URL: exchange.url, LOG_LEVEL: 'warn' } }),
       s3Secret: { S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY_ID: s3.accessKey, S3_SECRET_ACCESS_KEY: s3.secretKey },
     });
     await harness.startOperator();
@@ -49,7 +48,7 @@ describe('operator end to end with the real trainer and inference server', () =>
   it('applies a ForecastModel and ends Ready, serving forecasts from the model it trained', async () => {
     await harness.apply({
       ...FM,
-      metadata: { name: 'btc', namespace: 'markets' },
+      metadata: { name: 'btc', namespace: harness.namespace },
       spec: {
         market: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', lookback: 400 },
         model: { window: 12, horizon: 3, units: 8, epochs: 2, batchSize: 32, seed: 7 },
@@ -59,26 +58,26 @@ describe('operator end to end with the real trainer and inference server', () =>
 
     const fm = await harness.waitFor(
       'btc Ready',
-      () => {
-        const object = harness.get(FM.apiVersion, FM.kind, 'btc');
+      async () => {
+        const object = await harness.get(FM.apiVersion, FM.kind, 'btc');
         return (object as { status?: FmStatus } | undefined)?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? object : undefined;
       },
       150_000,
     );
     const status = (fm as { status: FmStatus }).status;
     const runName = status.model!.version;
-    expect(status.endpoint).toBe('http://btc-forecast.markets.svc.cluster.local');
-    expect(status.model!.uri).toBe(`s3://artifacts/markets/btc/${runName}/`);
+    expect(status.endpoint).toBe(`http://btc-forecast.${harness.namespace}.svc.cluster.local`);
+    expect(status.model!.uri).toBe(`s3://artifacts/${harness.namespace}/btc/${runName}/`);
     expect(Number.isFinite(status.model!.mase)).toBe(true);
     expect(status.conditions!.find((c) => c.type === 'Trained')).toMatchObject({ status: 'True', reason: 'RunSucceeded' });
 
-    const run = harness.get(TR.apiVersion, TR.kind, runName) as KubeObject & { status: RunStatus };
+    const run = (await harness.get(TR.apiVersion, TR.kind, runName)) as KubeObject & { status: RunStatus };
     expect(run.status).toMatchObject({ phase: 'Succeeded', promoted: true, backend: 'wasm', artifact: { uri: status.model!.uri } });
     expect(run.status.artifact!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(run.status.metrics!.mase).toBe(status.model!.mase);
 
-    const endpoint = harness.deployments.endpoint('markets', 'btc-forecast');
-    expect(endpoint).toBeDefined();
+    // Through the Service, as an in-cluster client would reach it.
+    const endpoint = await harness.kubelet.serviceUrl(harness.namespace, 'btc-forecast', { timeoutMs: 60_000 });
     let latest: { status: number; body: unknown } | undefined;
     const unauthorised = await fetch(`${endpoint}/v1/forecast`);
     expect(unauthorised.status).toBe(401);
@@ -86,7 +85,7 @@ describe('operator end to end with the real trainer and inference server', () =>
     const body = await harness.waitFor(
       'a live forecast',
       () => {
-        void fetch(`${endpoint}/v1/forecast`, { headers: { Authorization: 'Bearer test-token-0123456789abcdef' } })
+        void fetch(`${endpoint}/v1/forecast`, { headers: { Authorization: `Bearer ${TEST_API_TOKEN}` } })
           .then(async (response) => (latest = { status: response.status, body: await response.json() }))
           .catch(() => undefined);
         return latest?.status === 200 ? (latest.body as { modelVersion: string; symbol: string; points: { median: number; lower: number; upper: number }[] }) : undefined;
@@ -100,21 +99,18 @@ describe('operator end to end with the real trainer and inference server', () =>
   });
 
   it('deletes the runs, Job, Deployment, Service and the artifacts when the ForecastModel is deleted', async () => {
-    const run = harness.list(TR.apiVersion, TR.kind)[0] as KubeObject & { status: RunStatus };
+    const run = (await harness.list(TR.apiVersion, TR.kind))[0] as KubeObject & { status: RunStatus };
     const store = openArtifactStore(run.status.artifact!.uri, { s3: { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey } });
     expect(await store.exists('manifest.json')).toBe(true);
 
     await harness.remove('forecastmodels', 'btc');
-    await harness.waitFor('every owned object gone', () =>
-      [
-        harness.list(FM.apiVersion, FM.kind),
-        harness.list(TR.apiVersion, TR.kind),
-        harness.list('batch/v1', 'Job'),
-        harness.list('v1', 'Pod'),
-        harness.list('apps/v1', 'Deployment'),
-        harness.list('v1', 'Service'),
-      ].every((objects) => objects.length === 0),
+    const kinds: [string, string][] = [[FM.apiVersion, FM.kind], [TR.apiVersion, TR.kind], ['batch/v1', 'Job'], ['v1', 'Pod'], ['apps/v1', 'Deployment'], ['v1', 'Service']];
+    await harness.waitFor(
+      'every owned object gone',
+      async () => (await Promise.all(kinds.map(([apiVersion, kind]) => harness.list(apiVersion, kind)))).every((objects) => objects.length === 0),
+      90_000,
     );
+    expect(harness.kubelet.running()).toBe(0);
     expect(await store.exists('manifest.json')).toBe(false);
     expect(await store.exists('model.onnx')).toBe(false);
   });

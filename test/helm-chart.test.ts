@@ -7,7 +7,6 @@ import { isMap, parse as parseYaml, parseAllDocuments, parseDocument, type Scala
 import { s3ConfigFromEnv } from '../core/storage/s3-config.ts';
 import { parseOperatorConfig } from '../operator/config.ts';
 import { operatorClusterRules, operatorNamespaceRules, type PolicyRule } from '../operator/rbac.ts';
-import { startFakeKubeApiServer, type FakeKubeApiServer } from './fake-kube/index.ts';
 import { locateHelm, runHelm, type HelmResult } from './support/helm.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -378,42 +377,6 @@ describe.skipIf(!helm.available)(suiteName, () => {
     expect(notes).toContain('kubectl apply -f examples/btc-forecast.yaml');
     expect(notes).toContain('kubectl get fm -n markets -w');
     expect(notes).toContain("kubectl get secret mur-api-tokens -n markets -o jsonpath='{.data.default}' | base64 -d");
-  });
-
-  describe('against an API server', () => {
-    let fake: FakeKubeApiServer;
-    beforeAll(async () => {
-      fake = await startFakeKubeApiServer({ namespaces: ['default', NAMESPACE, 'markets'] });
-    });
-    afterAll(async () => {
-      await fake?.close();
-    });
-
-    it('keeps the API token already in the cluster on upgrade, and copies it to a new namespace', async () => {
-      // The Secret as an earlier install left it: Helm only renders over objects that carry its ownership marks.
-      fake.store.create({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: {
-          name: 'mur-api-tokens',
-          namespace: NAMESPACE,
-          labels: { 'app.kubernetes.io/managed-by': 'Helm' },
-          annotations: { 'meta.helm.sh/release-name': RELEASE, 'meta.helm.sh/release-namespace': NAMESPACE },
-        },
-        data: { default: Buffer.from('kept-across-upgrades-0123456789').toString('base64') },
-      });
-      // The fake API server serves no ServiceAccount or RBAC kinds, which helm would have to map: leave them out.
-      const result = await helmRun(
-        ['template', RELEASE, chartDir, '-n', NAMESPACE, '--dry-run=server', '-f', join(chartDir, 'ci', 'default-values.yaml'),
-          '--set', 'rbac.create=false,serviceAccount.create=false', '--set', 'secretNamespaces={markets}'],
-        { KUBECONFIG: fake.kubeconfigPath },
-      );
-      expect(result.code, result.stderr).toBe(0);
-      const objects = parseManifests(result.stdout);
-      for (const namespace of [NAMESPACE, 'markets']) {
-        expect(decodedData(only(objects, 'Secret', 'mur-api-tokens', namespace))).toEqual({ default: 'kept-across-upgrades-0123456789' });
-      }
-    });
   });
 });
 

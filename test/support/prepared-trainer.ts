@@ -1,23 +1,40 @@
-/** A trainer runner that finishes at once with a prepared outcome, for tests about the operator's decisions. */
+/**
+ * Containers with prepared outcomes, for tests about the operator's decisions: a trainer container ends at once
+ * with a prepared summary (or failure) in its termination message; an inference container is ready at once.
+ */
 import type { RunSummary } from '../../core/manifest.ts';
-import type { TrainerRunner } from './job-simulator.ts';
+import type { ContainerLaunch, ContainerRuntime } from '../cluster/kubelet/container-runtime.ts';
+import { preparedRuntime, type PreparedContainer } from '../cluster/kubelet/prepared-runtime.ts';
 
 /** What a prepared trainer run reports. */
 export type PreparedOutcome = { readonly metrics: NonNullable<RunSummary['metrics']> } | { readonly fail: string; readonly exitCode?: number };
 
-/**
- * A runner answering each Job with the outcome `decide` picks from the run's environment: a success summary
- * pointing at MUR_ARTIFACT_URI (optionally after `copyArtifact` put real files there), or a failure.
- */
-export function preparedTrainerRunner(decide: (env: Record<string, string>) => PreparedOutcome, copyArtifact?: (artifactUri: string) => Promise<void>): TrainerRunner {
-  return async (_job, env) => {
-    const outcome = decide(env);
-    if ('fail' in outcome) {
-      return { exitCode: outcome.exitCode ?? 1, terminationMessage: JSON.stringify({ ok: false, error: outcome.fail } satisfies RunSummary) };
-    }
-    const artifactUri = env.MUR_ARTIFACT_URI!;
-    await copyArtifact?.(artifactUri);
-    const summary: RunSummary = { ok: true, artifactUri, sha256: '0'.repeat(64), version: env.MUR_MODEL_VERSION ?? 'prepared', metrics: outcome.metrics, backend: 'prepared' };
-    return { exitCode: 0, terminationMessage: JSON.stringify(summary) };
-  };
+/** True for the trainer container of a Job the operator built. */
+export function isTrainerLaunch(launch: ContainerLaunch): boolean {
+  return launch.env.MUR_TRAINING_SPEC !== undefined;
+}
+
+/** The container result a trainer with `outcome` would leave: the summary in the termination message, or a failure. */
+export function preparedTrainerExit(outcome: PreparedOutcome, env: Record<string, string>): PreparedContainer {
+  if ('fail' in outcome) {
+    return { exitCode: outcome.exitCode ?? 1, terminationMessage: JSON.stringify({ ok: false, error: outcome.fail } satisfies RunSummary) };
+  }
+  const artifactUri = env.MUR_ARTIFACT_URI!;
+  const summary: RunSummary = { ok: true, artifactUri, sha256: '0'.repeat(64), version: env.MUR_MODEL_VERSION ?? 'prepared', metrics: outcome.metrics, backend: 'prepared' };
+  return { exitCode: 0, terminationMessage: JSON.stringify(summary) };
+}
+
+/** A runtime whose trainers end with `decide(env)` (after `hold`, if given) and whose inference servers are ready at once. */
+export function preparedOperatorRuntime(decide: (env: Record<string, string>) => PreparedOutcome, hold?: () => Promise<void>): ContainerRuntime {
+  return preparedRuntime(async (launch) => {
+    if (!isTrainerLaunch(launch)) return { serve: true };
+    await hold?.();
+    return preparedTrainerExit(decide(launch.env), launch.env);
+  });
+}
+
+/** Outcomes handed out in order, one per trainer container; the last one repeats. */
+export function scriptedOperatorRuntime(...outcomes: PreparedOutcome[]): ContainerRuntime {
+  let next = 0;
+  return preparedOperatorRuntime(() => outcomes[Math.min(next++, outcomes.length - 1)]!);
 }
