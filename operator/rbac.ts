@@ -21,17 +21,17 @@ export interface RbacOptions {
  */
 export function operatorClusterRules(options: RbacOptions): PolicyRule[] {
   return [
-    { apiGroups: [API_GROUP], resources: ['forecastmodels'], verbs: ['get', 'list', 'watch'] },
-    { apiGroups: [API_GROUP], resources: ['forecastmodels/status'], verbs: ['get', 'patch'] },
+    { apiGroups: [API_GROUP], resources: ['forecastmodels'], verbs: ['list', 'watch'] },
+    { apiGroups: [API_GROUP], resources: ['forecastmodels/status'], verbs: ['patch'] },
     { apiGroups: [API_GROUP], resources: ['forecastmodels/finalizers'], verbs: ['update'] },
-    { apiGroups: [API_GROUP], resources: ['trainingruns'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
-    { apiGroups: [API_GROUP], resources: ['trainingruns/status'], verbs: ['get', 'patch'] },
+    { apiGroups: [API_GROUP], resources: ['trainingruns'], verbs: ['list', 'watch', 'create', 'patch', 'delete'] },
+    { apiGroups: [API_GROUP], resources: ['trainingruns/status'], verbs: ['patch'] },
     { apiGroups: [API_GROUP], resources: ['trainingruns/finalizers'], verbs: ['update'] },
     { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create'] },
     { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
-    { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
-    { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
-    { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'] },
+    { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list', 'watch', 'create', 'update'] },
+    { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch', 'create', 'update'] },
+    { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list', 'watch', 'create', 'update', 'delete'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create'] },
     { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [options.s3SecretName] },
   ];
