@@ -174,4 +174,23 @@ describe('operator lifecycle on the real control plane (prepared trainer outcome
       90_000,
     );
   });
+
+  it('prunes finished runs beyond the history limit, and drops the PodDisruptionBudget when scaled to one replica', async () => {
+    const h = await start({ metrics: GOOD }, { metrics: BETTER }, { metrics: { ...BETTER, mase: 0.6 } });
+    // Keep: no object storage in this scenario, so the artifact finalizer only has to let go.
+    await h.apply(forecastModel(h, 'btc', { serving: { replicas: 2 }, training: { successfulRunsHistoryLimit: 1, artifactRetention: 'Keep' } }));
+    const first = await servingVersion(h, 'btc');
+    expect(await h.get('policy/v1', 'PodDisruptionBudget', 'btc-forecast')).toBeDefined();
+    await h.patch('forecastmodels', 'btc', { spec: { model: { window: 16 } } });
+    const second = await servingVersion(h, 'btc', (v) => v !== first);
+    await h.patch('forecastmodels', 'btc', { spec: { model: { window: 20 } } });
+    const third = await servingVersion(h, 'btc', (v) => v !== first && v !== second);
+    // The served run (also the newest) is always kept and does not count; one more successful run may stay.
+    await h.waitFor(`${first} pruned`, async () => (await h.get(TR.apiVersion, TR.kind, first)) === undefined);
+    expect((await runsOf(h)).map((run) => run.metadata.name)).toEqual([second, third]);
+
+    await h.patch('forecastmodels', 'btc', { spec: { serving: { replicas: 1 } } });
+    await h.waitFor('the PodDisruptionBudget gone', async () => (await h.get('policy/v1', 'PodDisruptionBudget', 'btc-forecast')) === undefined);
+    await h.waitFor('one inference pod', async () => ((await h.get('apps/v1', 'Deployment', 'btc-forecast')) as { status?: { replicas?: number } } | undefined)?.status?.replicas === 1);
+  });
 });
