@@ -3,6 +3,7 @@
 //   npm run demo                                   offline: replays recorded candles (../shared/data or --data)
 //   npm run demo -- --data my-candles.csv          offline, your own CSV (Binance kline dump or OHLCV)
 //   npm run demo -- --exchange binance --symbol BTC/USDT   live: trains on and serves from the real exchange
+//   npm run demo -- --cluster                      the cluster path instead: `npm run cluster` (kubectl, helm, the operator)
 //
 // Offline mode shifts the recorded candles so the series runs into the present: the local exchange
 // mirror then "closes" a new candle every hour, exactly as a real exchange would, and the server follows it.
@@ -13,16 +14,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Candle } from '../core/candle.ts';
-import { timeframeMs } from '../core/timeframe.ts';
-import { createCsvCandleSource } from '../trainer-image/src/candles/index.ts';
-import { startExchangeReplayServer } from '../test/support/exchange-replay-server.ts';
+import { startReplayedMarket } from './replayed-market.ts';
 import { createLogger } from '../core/logger.ts';
 import { createDashboardApp } from '../dashboard/src/app.ts';
 import { startDashboardServer } from '../dashboard/src/http-server.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SHARED_DATA = path.resolve(ROOT, '../shared/data/ETHUSDT-1h-binance-2020-01-01_2022-04-11.csv');
+
+if (process.argv.includes('--cluster')) {
+  // The local cluster takes over this process with its own flags (--data, --gpus …); it exits on Ctrl-C.
+  process.argv = process.argv.filter((arg) => arg !== '--cluster');
+  await import('./cluster.ts');
+  await new Promise<never>(() => undefined);
+}
 
 const { values } = parseArgs({
   options: {
@@ -67,12 +72,11 @@ if (!values.exchange) {
     process.stderr.write(`No candle file found at ${data}.\nPass --data FILE (a Binance kline dump or OHLCV CSV), or train live with --exchange binance --symbol BTC/USDT.\n`);
     process.exit(2);
   }
-  const { candles } = await createCsvCandleSource({ path: data, timeframe: values.timeframe }).load();
-  const replay = await startExchangeReplayServer({ candles: shiftIntoPresent(candles, timeframeMs(values.timeframe)), timeframe: values.timeframe, symbol });
-  cleanups.push(() => replay.close());
-  exchangeUrl = replay.url;
+  const market = await startReplayedMarket({ data, timeframe: values.timeframe, symbol });
+  cleanups.push(() => market.close());
+  exchangeUrl = market.url;
   exchange = 'binance';
-  process.stdout.write(`Replaying ${candles.length} recorded candles from ${path.basename(data)} as ${exchange} ${symbol} at ${replay.url}\n`);
+  process.stdout.write(`Replaying ${market.description}\n`);
 }
 
 process.stdout.write(`\n== 1/2 Training ${exchange} ${symbol} ${values.timeframe} (artifact: ${artifactDir})\n`);
@@ -146,15 +150,6 @@ if (await waitForReady(`${base}/readyz`, 60_000)) {
 } else {
   process.stderr.write('The server did not become ready within 60 s.\n');
   await shutdown(1);
-}
-
-/** Shift a recorded series so that its last week lies in the future: the mirror keeps closing candles. */
-function shiftIntoPresent(candles: readonly Candle[], stepMs: number): Candle[] {
-  const aheadSteps = Math.min(168, Math.floor(candles.length / 10));
-  const pivot = candles[candles.length - 1 - aheadSteps]!;
-  const currentSlot = Math.floor(Date.now() / stepMs) * stepMs;
-  const shift = currentSlot - stepMs - pivot.time;
-  return candles.map((candle) => ({ ...candle, time: candle.time + shift }));
 }
 
 /** Open the URL in the desktop's browser when there is one; a headless machine just prints it. */
