@@ -61,6 +61,18 @@ function isNewer(incoming: KubeObject, cached: KubeObject | undefined): boolean 
   return a === undefined || b === undefined || a >= b;
 }
 
+/**
+ * True when a cached object missing from a list answer is gone: it is not newer than the list's snapshot. An
+ * object the operator wrote (and cached) after the list was taken is missing from it but very much alive; the
+ * watch from the list's version will bring its events. On a busy apiserver a list of a thousand objects takes
+ * long enough for that to happen.
+ */
+export function goneFromList(cached: KubeObject, listResourceVersion: string | undefined): boolean {
+  const listed = Number(listResourceVersion);
+  const version = versionNumber(cached);
+  return !listResourceVersion || !Number.isFinite(listed) || version === undefined || version <= listed;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
@@ -133,7 +145,7 @@ export function createInformer<T extends KubeObject>(options: InformerOptions<T>
       else if (resync) options.onChange('resync', object);
     }
     for (const [key, object] of [...cache]) {
-      if ((namespace === undefined || object.metadata.namespace === namespace) && !seen.has(key)) {
+      if ((namespace === undefined || object.metadata.namespace === namespace) && !seen.has(key) && goneFromList(object, list.metadata.resourceVersion)) {
         drop(key);
         options.onChange('deleted', object);
       }
