@@ -26,7 +26,6 @@ export const FM_REASONS = {
 /** Event and condition reasons of the TrainingRun controller. */
 export const TR_REASONS = {
   jobCreated: 'JobCreated',
-  pending: 'Pending',
   running: 'Running',
   trainingSucceeded: 'TrainingSucceeded',
   trainingFailed: 'TrainingFailed',

@@ -35,6 +35,16 @@ describe('decideTrainingRun', () => {
     expect(plan.metadataPatch).toBeUndefined();
   });
 
+  it('writes nothing while the new Job reports itself before its Pod runs', () => {
+    const created = decideTrainingRun({ run, now }, settings);
+    const job = jobFixture('btc-1-train', 'running');
+    // What the Job controller shows first: no active Pod, no start time yet.
+    const waiting = { ...job, status: {} };
+    const plan = decideTrainingRun({ run: { ...run, status: created.status }, job: waiting, now }, settings);
+    expect(plan.createJob).toBeUndefined();
+    expect(plan.statusChanged).toBe(false);
+  });
+
   it('follows a running Job without creating another', () => {
     const plan = decideTrainingRun({ run: { ...run, status: { jobName: 'btc-1-train', phase: 'Pending' } }, job: jobFixture('btc-1-train', 'running'), now }, settings);
     expect(plan.createJob).toBeUndefined();

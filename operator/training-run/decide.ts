@@ -162,7 +162,7 @@ export function decideTrainingRun(observation: TrainingRunObservation, settings:
       ttlSecondsAfterFinished: settings.jobTtlSeconds,
       defaultResources: settings.trainerResources,
     });
-    return finish({ phase: 'Pending', reason: TR_REASONS.jobCreated, message: `created Job ${jobName}`, extra: { jobName } }, createJob);
+    return finish({ phase: 'Pending', reason: TR_REASONS.jobCreated, message: jobCreatedMessage(jobName), extra: { jobName } }, createJob);
   }
 
   const startTime = job.status?.startTime ? { startTime: job.status.startTime } : {};
@@ -171,12 +171,19 @@ export function decideTrainingRun(observation: TrainingRunObservation, settings:
     return finish({ ...outcome, extra: { jobName, ...startTime, ...outcome.extra } });
   }
   const running = (job.status?.active ?? 0) > 0;
+  // Until a Pod runs, the status stays what creating the Job wrote: a real Job reports itself several times
+  // before its Pod starts, and each distinct message would cost a status write per run.
   return finish({
     phase: running ? 'Running' : 'Pending',
-    reason: running ? TR_REASONS.running : TR_REASONS.pending,
-    message: running ? `Job ${jobName} is training` : `Job ${jobName} is waiting for a Pod`,
+    reason: running ? TR_REASONS.running : TR_REASONS.jobCreated,
+    message: running ? `Job ${jobName} is training` : jobCreatedMessage(jobName),
     extra: { jobName, ...startTime },
   });
+}
+
+/** The Pending status message from the Job's creation until its Pod runs. */
+function jobCreatedMessage(jobName: string): string {
+  return `created Job ${jobName}; waiting for its Pod`;
 }
 
 /** What deleting a run requires before its finalizer may go. */
