@@ -241,7 +241,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       '--use-service-account-credentials=true',
       '--leader-elect=false',
       '--secure-port=0',
-      '--controllers=*',
+      // Pods share 127.0.0.1, which Endpoints and EndpointSlices refuse: those controllers would only retry and
+      // log. The process kubelet routes each Service to its Pods itself.
+      '--controllers=*,-endpoint,-endpointslice,-endpointslicemirroring',
       // Tests create and delete many namespaces and objects: the defaults (5, 20…) make clean-up the slow part.
       '--concurrent-gc-syncs=40',
       '--concurrent-namespace-syncs=20',
