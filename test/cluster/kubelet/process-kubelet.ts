@@ -8,7 +8,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ContainerRuntime } from './container-runtime.ts';
 import { connectAsNode, createObjectReader } from './kube-access.ts';
 import { registerNode, startNodeHeartbeat, waitForSchedulable } from './node-heartbeat.ts';
@@ -31,7 +31,7 @@ export interface ProcessKubeletOptions {
   /** nvidia.com/gpu capacity to advertise; none when 0 or absent. */
   readonly gpus?: number;
   readonly runtime: ContainerRuntime;
-  /** Every started child pid is appended here (the control plane's reaper kills them if the test run dies). */
+  /** Every started child pid is appended here (the control plane's reaper kills them if the test run dies); the kubelet's folders go beside it. */
   readonly pidsFile?: string;
   /** Human-readable lines (pod started, service exposed…); silent by default. */
   readonly log?: (line: string) => void;
@@ -76,7 +76,9 @@ export async function startProcessKubelet(options: ProcessKubeletOptions): Promi
   if (!(await waitForSchedulable(rest, options.nodeName, 30_000))) log(`node ${options.nodeName}: still tainted not-ready after 30 s; carrying on`);
   log(`node ${options.nodeName} registered and Ready`);
 
-  const rootDir = await mkdtemp(join(tmpdir(), `mur-kubelet-${options.nodeName}-`));
+  // Beside the pid list when there is one: the reaper that kills the containers of a dead run removes that
+  // folder too, volumes included.
+  const rootDir = await mkdtemp(join(options.pidsFile ? dirname(options.pidsFile) : tmpdir(), `mur-kubelet-${options.nodeName}-`));
   const reader = createObjectReader(rest);
   const workers = new Map<string, PodWorker>();
   const started: string[] = [];
