@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -28,6 +28,13 @@ describe('mur train end to end', () => {
   let s3: TestS3Server;
   let exchange: Awaited<ReturnType<typeof startExchangeReplayServer>>;
   let s3Env: Record<string, string>;
+  const scratchDirs: string[] = [];
+  /** A temporary folder removed after the suite. */
+  const scratch = async (prefix: string) => {
+    const dir = await mkdtemp(path.join(tmpdir(), prefix));
+    scratchDirs.push(dir);
+    return dir;
+  };
 
   beforeAll(async () => {
     s3 = await startS3Server({ bucket: 'models' });
@@ -39,10 +46,11 @@ describe('mur train end to end', () => {
   afterAll(async () => {
     await exchange?.close();
     await s3?.close();
+    await Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
   it('trains from the exchange through the Job contract env and writes a loadable artifact to S3', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mur-e2e-'));
+    const dir = await scratch('mur-e2e-');
     const terminationLog = path.join(dir, 'termination-log');
     const spec = { forecastModel: 'btc-usdt', reason: 'Initial', market: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', lookback: 600 } };
     const uri = 's3://models/markets/btc-usdt/btc-usdt-1/';
@@ -85,7 +93,7 @@ describe('mur train end to end', () => {
   });
 
   it('exits 2 for an unknown symbol and leaves no manifest behind', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mur-bad-symbol-'));
+    const dir = await scratch('mur-bad-symbol-');
     const result = await runMur(['train', '--exchange', 'binance', '--symbol', 'DOGE/EUR', '--exchange-url', exchange.url, '--artifact', dir, ...TINY_MODEL]);
     expect(result.code).toBe(2);
     expect(summaryOf(result)).toMatchObject({ ok: false, reason: 'BadInput' });
@@ -94,7 +102,7 @@ describe('mur train end to end', () => {
   });
 
   it('exits 2 when the history is too short for window, horizon and splits', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mur-short-'));
+    const dir = await scratch('mur-short-');
     const result = await runMur(['train', '--exchange', 'binance', '--symbol', 'BTC/USDT', '--lookback', '200', '--exchange-url', exchange.url, '--artifact', dir, '--window', '72', '--horizon', '24']);
     expect(result.code).toBe(2);
     expect(String(summaryOf(result).error)).toMatch(/need at least \d+ .*candles/);
@@ -103,7 +111,7 @@ describe('mur train end to end', () => {
   });
 
   it('exits 2 for a CSV with a malformed row, naming file, line and field', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mur-csv-'));
+    const dir = await scratch('mur-csv-');
     const csv = path.join(dir, 'candles.csv');
     const rows = makeCandles({ start: START, count: 400, seed: 3 }).map((c) => `${c.time},${c.open},${c.high},${c.low},${c.close},${c.volume}`);
     rows[120] = rows[120]!.replace(/,[^,]+,([^,]+)$/, ',oops,$1');
@@ -129,7 +137,7 @@ describe('mur train end to end', () => {
   });
 
   it('refuses to overwrite a run folder that already holds a model', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mur-twice-'));
+    const dir = await scratch('mur-twice-');
     const args = ['train', '--exchange', 'binance', '--symbol', 'BTC/USDT', '--exchange-url', exchange.url, '--artifact', dir, ...TINY_MODEL];
     expect((await runMur(args)).code).toBe(0);
     const manifestBefore = await readFile(path.join(dir, 'manifest.json'), 'utf8');
@@ -140,7 +148,7 @@ describe('mur train end to end', () => {
   });
 
   it('records a SIGTERM in the termination message and exits 143 without a manifest', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mur-sigterm-'));
+    const dir = await scratch('mur-sigterm-');
     const terminationLog = path.join(dir, 'termination-log');
     const child = spawnMur(['train', '--exchange', 'binance', '--symbol', 'BTC/USDT', '--exchange-url', exchange.url, '--artifact', path.join(dir, 'out'), ...TINY_MODEL, '--epochs', '1000', '--patience', '100'], {
       MUR_TERMINATION_MESSAGE_PATH: terminationLog,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,11 @@ describe('formatRunSummary', () => {
   it('writes the line to the termination-message file', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'mur-summary-'));
     const file = path.join(dir, 'nested', 'termination-log');
-    await writeTerminationMessage(file, '{"ok":true}');
-    expect(await readFile(file, 'utf8')).toBe('{"ok":true}\n');
+    try {
+      await writeTerminationMessage(file, '{"ok":true}');
+      expect(await readFile(file, 'utf8')).toBe('{"ok":true}\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
