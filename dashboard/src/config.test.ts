@@ -7,8 +7,9 @@ describe('parseDashboardConfig', () => {
   });
 
   it('reads one target from DASHBOARD_TARGET_URL and DASHBOARD_TOKEN_FILE, named after the Service', () => {
-    const config = parseDashboardConfig({ DASHBOARD_TARGET_URL: 'http://btc-usdt.markets.svc:8080/', DASHBOARD_TOKEN_FILE: '/tokens/default' });
-    expect(config.targets).toEqual([{ name: 'btc-usdt', url: 'http://btc-usdt.markets.svc:8080', tokenFile: '/tokens/default' }]);
+    const config = parseDashboardConfig({ DASHBOARD_TARGET_URL: 'http://btc-usdt-forecast.markets.svc/', DASHBOARD_TOKEN_FILE: '/tokens/default' });
+    // The operator's Service is <fm>-forecast: the pair is named after the ForecastModel.
+    expect(config.targets).toEqual([{ name: 'btc-usdt', url: 'http://btc-usdt-forecast.markets.svc', tokenFile: '/tokens/default' }]);
     expect(parseDashboardConfig({ DASHBOARD_TARGET_URL: 'http://127.0.0.1:8080', DASHBOARD_TOKEN_FILE: '/t' }).targets[0]?.name).toBe('local');
     expect(parseDashboardConfig({ DASHBOARD_TARGET_URL: 'http://127.0.0.1:8080', DASHBOARD_TOKEN_FILE: '/t', DASHBOARD_TARGET_NAME: 'eth-usdt' }).targets[0]?.name).toBe('eth-usdt');
   });

@@ -74,9 +74,9 @@ function parseTargets(env: Env): TargetConfig[] {
   });
 }
 
-/** `http://btc-usdt.markets.svc:8080` → `btc-usdt`; an IP address or localhost → `local`. */
+/** `http://btc-usdt-forecast.markets.svc` → `btc-usdt` (the operator names the Service `<fm>-forecast`); an IP address or localhost → `local`. */
 function nameFromUrl(url: string): string {
   const host = new URL(url).hostname;
   if (host === 'localhost' || /^[\d.]+$/.test(host) || host.startsWith('[')) return 'local';
-  return host.split('.')[0]!;
+  return host.split('.')[0]!.replace(/-forecast$/, '');
 }

@@ -8,7 +8,7 @@ export type TokenSource = string | (() => string | Promise<string>);
 export interface DashboardTarget {
   /** Short name used in the dashboard's URLs (`/api/<name>/forecast`); letters, digits, ".", "_" or "-". */
   readonly name: string;
-  /** Base URL of the inference service, e.g. `http://btc-usdt.markets.svc:8080`. */
+  /** Base URL of the inference service, e.g. `http://btc-usdt-forecast.markets.svc`. */
   readonly url: string;
   /** Sent as `Authorization: Bearer <token>` by the backend only; never reaches the browser. */
   readonly token: TokenSource;
