@@ -15,6 +15,7 @@ import { preparedRuntime } from './cluster/kubelet/prepared-runtime.ts';
 import { startTestApiServer } from './support/extra-apiserver.ts';
 import { startProcessKubelet, type ProcessKubelet } from './cluster/kubelet/process-kubelet.ts';
 import { processRuntime } from './cluster/kubelet/process-runtime.ts';
+import { isProcessAlive } from './support/process-alive.ts';
 
 const POOL = process.env.VITEST_POOL_ID ?? '1';
 const NODE = `mur-node-${POOL}`;
@@ -66,14 +67,6 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A container meeting Pod Security "restricted". */
 function restricted(container: V1Container): V1Container {
@@ -247,7 +240,7 @@ describe('process kubelet', () => {
     const url = await kubelet.serviceUrl(NS, 'web', { port: 'http' });
     const answer = (await (await fetch(url)).json()) as { pod: string; pid: number; greeting: string };
     expect(answer).toMatchObject({ pod: running.metadata!.name, greeting: 'hello' });
-    expect(alive(answer.pid)).toBe(true);
+    expect(isProcessAlive(answer.pid)).toBe(true);
 
     // ConfigMap volumes follow the API without a restart.
     await admin.patch(`/api/v1/namespaces/${NS}/configmaps/greeting`, { data: { greeting: 'bonjour' } }, 'merge');
@@ -255,7 +248,7 @@ describe('process kubelet', () => {
 
     const deleting = Date.now();
     await run(plane.kubectl, ['--kubeconfig', plane.adminKubeconfigPath, 'delete', 'deployment', 'web', '-n', NS]);
-    await eventually('web process gone', async () => (alive(answer.pid) ? undefined : true), 30_000);
+    await eventually('web process gone', async () => (isProcessAlive(answer.pid) ? undefined : true), 30_000);
     await eventually('web pod gone', async () => ((await kubectlJson<{ items: V1Pod[] }>('get', 'pods', '-n', NS, '-l', 'app=web')).items.length === 0 ? true : undefined), 30_000);
     console.log(`web: Deployment deleted → pod gone in ${Date.now() - deleting} ms`);
     expect(readFileSync(marker, 'utf8')).toBe('SIGTERM\n');
@@ -330,7 +323,7 @@ describe('process kubelet', () => {
     expect(kubelet.running()).toBeGreaterThan(0);
     await kubelet.stop();
     expect(kubelet.running()).toBe(0);
-    expect([...pidsSeen].filter(alive)).toEqual([]);
+    expect([...pidsSeen].filter(isProcessAlive)).toEqual([]);
     expect(existsSync(join(plane.dir, 'pids'))).toBe(true);
   });
 });

@@ -7,25 +7,18 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '../support/process-alive.ts';
 
 const parent = Number(process.argv[2]);
 const dir = process.argv[3]!;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const timer = setInterval(() => {
   if (!existsSync(dir)) {
     clearInterval(timer);
     return;
   }
-  if (alive(parent)) return;
+  if (isProcessAlive(parent)) return;
   clearInterval(timer);
   const pids = readFileSync(join(dir, 'pids'), 'utf8').split('\n').map(Number).filter((pid) => pid > 0);
   for (const pid of pids) {
