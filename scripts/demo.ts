@@ -29,32 +29,79 @@ if (process.argv.includes('--cluster')) {
   await new Promise<never>(() => undefined);
 }
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string' },
-    exchange: { type: 'string' },
-    symbol: { type: 'string' },
-    timeframe: { type: 'string', default: '1h' },
-    lookback: { type: 'string', default: '8760' },
-    epochs: { type: 'string', default: '30' },
-    port: { type: 'string', default: '8080' },
-    'dashboard-port': { type: 'string', default: '8090' },
-    'no-open': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+const USAGE = `Usage: npm run demo -- [flags]
+
+Trains a model, serves it and opens the dashboard, all on this machine. Without --exchange it replays
+recorded candles through a local exchange mirror (offline).
+
+Flags:
+  --data FILE             recorded candles to replay: a Binance kline dump or an OHLCV CSV
+                          (default: the ETH/USDT file in ../shared/data)
+  --exchange ID           train on and serve from this real exchange (a ccxt id) instead
+  --symbol BASE/QUOTE     the pair (default ETH/USDT)
+  --timeframe TF          candle length (default 1h)
+  --lookback N            closed candles to train on (default 8760)
+  --epochs N              most training epochs (default 30)
+  --port N                the inference server's port (default 8080)
+  --dashboard-port N      the dashboard's port (default 8090)
+  --no-open               print the dashboard's address without opening a browser
+  --cluster               the cluster path instead: npm run cluster (kubectl, helm, the operator);
+                          see npm run cluster -- --help for its flags
+  -h, --help              show this help
+`;
+
+/** Stop with the usage text and exit code 2, the convention for input a user can fix. */
+function usageError(message: string): never {
+  process.stderr.write(`npm run demo: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+/** The demo's flags, or a usage error naming the one that is wrong. */
+function parseDemoArgs() {
+  try {
+    return parseArgs({
+      options: {
+        data: { type: 'string' },
+        exchange: { type: 'string' },
+        symbol: { type: 'string' },
+        timeframe: { type: 'string', default: '1h' },
+        lookback: { type: 'string', default: '8760' },
+        epochs: { type: 'string', default: '30' },
+        port: { type: 'string', default: '8080' },
+        'dashboard-port': { type: 'string', default: '8090' },
+        'no-open': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // parseArgs names the offending flag on its first line; anything else is a bug and keeps its stack.
+    if (!(error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS_'))) throw error;
+    return usageError(error.message.split('\n')[0]!);
+  }
+}
+
+const { values } = parseDemoArgs();
 
 if (values.help) {
-  process.stdout.write(`Usage: npm run demo -- [--data FILE | --exchange ID --symbol BASE/QUOTE] [--timeframe 1h] [--lookback 8760] [--epochs 30] [--port 8080] [--dashboard-port 8090]\n`);
+  process.stdout.write(USAGE);
   process.exit(0);
+}
+for (const flag of ['port', 'dashboard-port'] as const) {
+  const port = Number(values[flag]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) usageError(`--${flag} must be a port number (1-65535), got "${values[flag]}"`);
 }
 
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void>)[] = [];
-async function shutdown(code: number): Promise<never> {
-  for (const child of children) child.kill('SIGTERM');
-  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
-  process.exit(code);
+let stopping: Promise<never> | undefined;
+// Ctrl-C reaches this process twice (from the terminal and forwarded by npm): stop once.
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
+    for (const child of children) child.kill('SIGTERM');
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    process.exit(code);
+  })();
+  return stopping;
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
