@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createAbsentUntilSetGauge, type AbsentUntilSetGauge } from './absent-until-set-gauge.ts';
 import { HttpRequestMetrics } from './http-request-metrics.ts';
 
 /** Latency buckets (seconds) from 100 µs to 5 s: a cached forecast answers in well under a millisecond. */
@@ -25,8 +26,10 @@ export interface ServerMetrics {
   readonly exchangeUp: Gauge;
   readonly exchangePolls: Counter<'result'>;
   readonly forecastStale: Gauge;
-  readonly forecastAge: Gauge;
-  readonly forecastLastCandle: Gauge;
+  /** `mur_forecast_age_seconds`: no sample until there is a live forecast. */
+  readonly forecastAge: AbsentUntilSetGauge;
+  /** `mur_forecast_last_candle_timestamp_seconds`: no sample until there is a live forecast. */
+  readonly forecastLastCandle: AbsentUntilSetGauge;
 }
 
 /** Options of {@link createServerMetrics}. */
@@ -80,7 +83,7 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     exchangeUp: new Gauge({ name: 'mur_exchange_up', help: '1 when the last poll of the exchange succeeded, 0 when it failed', registers }),
     exchangePolls: new Counter({ name: 'mur_exchange_polls_total', help: 'Polls of the exchange for new candles, by result (ok, error)', labelNames: ['result'], registers }),
     forecastStale: new Gauge({ name: 'mur_forecast_stale', help: '1 when the live forecast is stale (the exchange is unreachable or a newer candle is missing)', registers }),
-    forecastAge: new Gauge({ name: 'mur_forecast_age_seconds', help: 'Seconds since the close of the last candle the live forecast is based on', registers }),
-    forecastLastCandle: new Gauge({ name: 'mur_forecast_last_candle_timestamp_seconds', help: 'Open time of the last candle the live forecast is based on (Unix seconds)', registers }),
+    forecastAge: createAbsentUntilSetGauge({ name: 'mur_forecast_age_seconds', help: 'Seconds since the close of the last candle the live forecast is based on (absent until there is one)', registry }),
+    forecastLastCandle: createAbsentUntilSetGauge({ name: 'mur_forecast_last_candle_timestamp_seconds', help: 'Open time of the last candle the live forecast is based on (Unix seconds; absent until there is one)', registry }),
   };
 }
