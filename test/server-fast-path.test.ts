@@ -228,7 +228,7 @@ describe('posted forecast fast path', () => {
     expect(server.servedPosts()).toBe(0);
   });
 
-  it('hands a rate-limited request to the app, which answers 429 and counts it once', async () => {
+  it('leaves a rate-limited request to the app before reading its body, which answers 429 and counts it once', async () => {
     const server = await startFastServer({ rateLimit: { ratePerSecond: 0.001, burst: 2 } });
     const body = JSON.stringify({ candles: rows });
     const statuses: number[] = [];
@@ -239,8 +239,21 @@ describe('posted forecast fast path', () => {
     }
     expect(statuses).toEqual([200, 200, 429]);
     expect(server.servedPosts()).toBe(2);
-    expect(server.postsHandedOver()).toBe(1);
+    expect(server.postsHandedOver()).toBe(0);
     expect(await metric(server.serving, /mur_rate_limited_total\{token="alice"\}/)).toBe(1);
     expect(await metric(server.serving, ALICE)).toBe(3);
+  });
+
+  it('takes one rate-limit token for a request it hands to the app, not two', async () => {
+    const server = await startFastServer({ rateLimit: { ratePerSecond: 0.001, burst: 2 } });
+    const statuses: number[] = [];
+    for (const body of ['{"candles": [', JSON.stringify({ candles: rows }), JSON.stringify({ candles: rows })]) {
+      const response = await post(server.url, body);
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([400, 200, 429]);
+    expect(server.postsHandedOver()).toBe(1);
+    expect(server.servedPosts()).toBe(1);
   });
 });

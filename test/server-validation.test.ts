@@ -48,6 +48,8 @@ const cases: Array<[string, string, string, string]> = [
   ['high below low', JSON.stringify(replace(9, { high: 1, low: 2 })), 'candles[9].high', 'candles[9].high: must not be below low'],
   ['a candle not closed yet', JSON.stringify({ candles: [...window.slice(1), { ...window[12]!, time: window[12]!.time + HOUR }] }), 'candles[12].time', 'candles[12].time: this 1h candle has not closed yet'],
   ['a short row', JSON.stringify({ candles: [...window.slice(0, 12).map(row), [window[12]!.time, 1, 2, 3]] }), 'candles[12]', 'candles[12]: must not have fewer than 6 items'],
+  ['a time before the range of dates', JSON.stringify({ candles: window.map((c, i) => ({ ...c, time: -8.64e15 - (14 - i) * HOUR })) }), 'candles[0].time', 'candles[0].time: must be >= -8640000000000000'],
+  ['a time past the range of safe integers', JSON.stringify(replace(0, { time: -(2 ** 60) * HOUR })), 'candles[0].time', 'candles[0].time: must be >= -8640000000000000'],
   ['a row with a string', JSON.stringify({ candles: [...window.slice(0, 12).map(row), [window[12]!.time, 1, 2, 1, 'x', 3]] }), 'candles[12][4]', 'candles[12][4]: close must be number'],
 ];
 
@@ -87,6 +89,13 @@ describe('POST /v1/forecast validation', () => {
       expect(response.status, body.slice(0, 40)).toBeGreaterThanOrEqual(400);
       expect(response.status, body.slice(0, 40)).toBeLessThan(500);
     }
+  });
+
+  it('forecasts candles at the very start of the range of dates', async () => {
+    const earliest = window.map((c, i) => ({ ...c, time: -8.64e15 + i * HOUR }));
+    const response = await serving.app.request('/v1/forecast?detail=full', { method: 'POST', headers: bearer(TOKEN), body: JSON.stringify({ candles: earliest }) });
+    expect(response.status).toBe(200);
+    expect((await jsonOf(response)).lastCloseTimestamp).toBe(new Date(-8.64e15 + 13 * HOUR).toISOString());
   });
 
   it('still forecasts the valid window after all that', async () => {

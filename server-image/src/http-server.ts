@@ -30,6 +30,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const appListener: NodeRequestListener = (incoming, outgoing) => void honoListener(incoming, outgoing);
   const { fastPath } = options;
   const server = createServer(
+    // Node would otherwise keep the first of repeated Authorization headers; joined, they match no token
+    // and bearer auth refuses them (see middleware/bearer-auth.ts).
+    { joinDuplicateHeaders: true },
     fastPath === undefined
       ? appListener
       : (incoming, outgoing) => {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../http/http-error.ts';
 import { parseForecastRequest, type CandleRules } from './candle-request.ts';
+import { MAX_REQUEST_CANDLES } from './candle-schema.ts';
 
 const HOUR = 3_600_000;
 const start = Date.UTC(2025, 0, 1);
 const rules: CandleRules = { window: 3, stepMs: HOUR, timeframe: '1h', now: start + 10 * HOUR };
 const candle = (i: number, close = 100 + i) => ({ time: start + i * HOUR, open: 100, high: 200, low: 50, close, volume: 1 });
+const ok4 = () => [0, 1, 2, 3].map((i) => candle(i));
 
 function refusal(body: unknown, at: CandleRules = rules): { field: string | undefined; message: string; status: number } {
   try {
@@ -47,5 +49,24 @@ describe('parseForecastRequest', () => {
     expect(refusal({})).toMatchObject({ field: 'candles', message: 'candles: is required' });
     expect(refusal(null).field).toBe('body');
     expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), volume: undefined }] }).field).toBe('candles[3].volume');
+    expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), extra: 1 }] })).toMatchObject({ field: 'candles[3].extra', message: 'candles[3].extra: is not a known field' });
+    expect(refusal({ candles: [] })).toMatchObject({ field: 'candles', message: 'candles: must not have fewer than 1 items' });
+    expect(refusal([])).toMatchObject({ field: 'body', message: 'body: must be object' });
+  });
+
+  it('refuses times outside the range of dates, which no forecast instant could be written in', () => {
+    const at = (first: number) => [0, 1, 2, 3].map((i) => ({ ...candle(i), time: first + i * HOUR }));
+    expect(refusal({ candles: at(-8.64e15 - 5 * HOUR) })).toMatchObject({ status: 400, field: 'candles[0].time', message: 'candles[0].time: must be >= -8640000000000000' });
+    expect(refusal({ candles: [...ok4(), { ...candle(4), time: 8.64e15 + HOUR }] })).toMatchObject({ field: 'candles[4].time', message: 'candles[4].time: must be <= 8640000000000000' });
+    expect(parseForecastRequest({ candles: at(-8.64e15) }, rules)).toHaveLength(4);
+  });
+
+  it('refuses more than MAX_REQUEST_CANDLES candles with a 413 naming the limit, without listing every candle', () => {
+    const many = Array.from({ length: MAX_REQUEST_CANDLES + 1 }, (_, i) => [start - (MAX_REQUEST_CANDLES - i) * HOUR, 1, 1, 1, 1, 0]);
+    expect(refusal({ candles: many })).toEqual({
+      status: 413,
+      field: 'candles',
+      message: 'candles: more than 10000 candles; send at most 10000 (only the last window + 1 are used)',
+    });
   });
 });

@@ -1,9 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { AppDeps } from '../app.ts';
 import { parseForecastRequest } from '../forecast/candle-request.ts';
+import { FORECAST_CANDLE_CAP } from '../forecast/candle-schema.ts';
 import { forecastAgeSeconds } from '../forecast/forecast.ts';
 import { forecastResponseJson } from '../forecast/forecast-json.ts';
+import { markRateLimitTaken } from '../middleware/rate-limit.ts';
 import { answerJson, presentedTokenName, type FastPath } from './fast-path.ts';
+import { uncountedBodyBytes } from './json-array-cap.ts';
 
 const PATH = '/v1/forecast';
 const DECIMAL = /^\d{1,15}$/;
@@ -14,17 +17,20 @@ const DECIMAL = /^\d{1,15}$/;
  * left that is not the work itself (≈ 10 µs of ≈ 130 µs a request).
  *
  * Like the cached GET path it owns only success. Before reading the body it declines anything unusual
- * (no or unknown token, no Content-Length or one over the limit, model not ready, debug logging on).
- * Once it has read the body, any request that would not succeed — invalid JSON, a rejected candle,
- * a rate limit, a failed inference — is handed to the app with the body already read (node-server's
- * `rawBody`), and the app answers it exactly as it answers every request. No limiter or metric state is
- * touched before the request is known to succeed, so the app's accounting of a handed-over request is
- * its own; the one exception is a failed inference, which the app runs again (and counts) after the
- * fast path already took a rate-limit token for it.
+ * (no or unknown token, no Content-Length, a body large enough to need its candles counted while it
+ * streams, model not ready, debug logging on) and a token whose rate limit is spent: the app answers
+ * those without reading the body, so a client cannot make the service read or parse more than its rate
+ * limit allows. Once it has read the body, any request that would not succeed — invalid JSON, a rejected
+ * candle, a failed inference — is handed to the app with the body already read (node-server's `rawBody`)
+ * and marked as already rate-limited, and the app answers it exactly as it answers every request.
+ * Metrics are only touched once the request is known to succeed, so the app counts a handed-over
+ * request itself; a failed inference is run once more by the app.
  */
 export function createPostedForecastFastPath(deps: Pick<AppDeps, 'state' | 'tokens' | 'limiter' | 'metrics' | 'logger' | 'clock' | 'bodyLimitBytes'>): FastPath {
-  const { state, tokens, limiter, metrics, logger, clock, bodyLimitBytes } = deps;
+  const { state, tokens, limiter, metrics, logger, clock } = deps;
   const answered = metrics.http.series('POST', PATH, 200);
+  // Larger bodies could hold too many candles; the app counts them as they stream in.
+  const maxBodyBytes = Math.min(deps.bodyLimitBytes, uncountedBodyBytes(FORECAST_CANDLE_CAP));
 
   return function servePostedForecast(incoming, outgoing, app) {
     if (incoming.url !== PATH || incoming.method !== 'POST') return false;
@@ -33,13 +39,16 @@ export function createPostedForecastFastPath(deps: Pick<AppDeps, 'state' | 'toke
     const status = state.modelStatus();
     if (status.state !== 'ready') return false;
     const declared = incoming.headers['content-length'];
-    if (declared === undefined || !DECIMAL.test(declared) || Number(declared) > bodyLimitBytes) return false;
+    if (declared === undefined || !DECIMAL.test(declared) || Number(declared) > maxBodyBytes) return false;
     const tokenName = presentedTokenName(incoming, tokens);
     if (tokenName === undefined) return false;
+    // A refusal leaves the bucket as the app's own take() then finds it, so the 429 is the app's too.
+    if (limiter !== undefined && !limiter.take(tokenName).allowed) return false;
 
     const model = status.model;
     const handOver = (body: Buffer) => {
       (incoming as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+      markRateLimitTaken(incoming);
       app(incoming, outgoing);
     };
     readBody(incoming, (body) => {
@@ -51,8 +60,6 @@ export function createPostedForecastFastPath(deps: Pick<AppDeps, 'state' | 'toke
       } catch {
         return handOver(body);
       }
-      // A refusal leaves the bucket as the app's own take() then finds it, so the 429 is the app's too.
-      if (limiter !== undefined && !limiter.take(tokenName).allowed) return handOver(body);
       model.forecast(candles).then(
         (forecast) => {
           const json = forecastResponseJson(forecast, false, forecastAgeSeconds(forecast, now), 'compact');

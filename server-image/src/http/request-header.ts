@@ -16,3 +16,17 @@ export function incomingHeader(incoming: IncomingMessage, name: string): string 
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }
+
+/**
+ * How many times the request carried header `name` (lower case), counted in Node's raw header lines:
+ * Node keeps only the first of some repeated headers, Authorization among them, unless told to join
+ * them. Elsewhere (app.request) repeated values are already joined and cannot be told apart: 1.
+ */
+export function requestHeaderLines(c: Context, name: string): number {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming === undefined) return 1;
+  const raw = incoming.rawHeaders;
+  let lines = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) lines++;
+  return lines;
+}

@@ -31,6 +31,18 @@ export function firstSchemaProblem(validator: ErrorLister, value: unknown, prefi
   return { field, message: error.message };
 }
 
+/**
+ * The first own key of `value` that is not one of `known`, as TypeBox reports it under
+ * `additionalProperties: false`; looked for directly because TypeBox's error listing costs much more
+ * per key.
+ */
+export function firstUnknownProperty(value: object, known: readonly string[], prefix = ''): SchemaProblem | undefined {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) return { field: joinPath(prefix, [key]) || 'body', message: 'is not a known field' };
+  }
+  return undefined;
+}
+
 /** `base` followed by path segments: indices as `[3]`, names as `.name`. */
 export function joinPath(base: string, segments: readonly string[]): string {
   let path = base;

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { TokenDirectory } from '../auth/token-directory.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { HttpError } from '../http/http-error.ts';
-import { requestHeader } from '../http/request-header.ts';
+import { requestHeader, requestHeaderLines } from '../http/request-header.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 
 /** Options of {@link createBearerAuth}. */
@@ -23,7 +23,8 @@ export function presentedBearerToken(header: string): string | undefined {
 /**
  * Require `Authorization: Bearer <token>` matching a token of the Secret; sets `c.var.tokenName` and
  * counts the request under that name. Refusals are 401 with WWW-Authenticate (RFC 6750); the token
- * itself is never logged or echoed.
+ * itself is never logged or echoed. A request with more than one Authorization header is a 400: which
+ * one a proxy or this server would honour is anybody's guess, so none is.
  */
 export function createBearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv> {
   const realm = options.realm ?? 'make-us-rich';
@@ -45,7 +46,12 @@ export function createBearerAuth(options: BearerAuthOptions): MiddlewareHandler<
     const header = requestHeader(c, 'authorization');
     if (header === undefined || header === '') throw refuse('missing');
     const presented = presentedBearerToken(header);
-    if (presented === undefined) throw refuse('malformed');
+    if (presented === undefined) {
+      // The HTTP server joins repeated Authorization headers with ", ", which no token matches: they end up here.
+      const lines = requestHeaderLines(c, 'authorization');
+      if (lines > 1) throw new HttpError(400, `Authorization: send one Authorization header, not ${lines}`, { field: 'Authorization' });
+      throw refuse('malformed');
+    }
     const name = tokens.match(presented);
     if (name === undefined) throw refuse('unknown');
     c.set('tokenName', name);

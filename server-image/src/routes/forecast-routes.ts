@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Clock } from '../clock.ts';
 import { liveFeedFreshness } from '../feed/live-feed.ts';
 import { parseForecastRequest } from '../forecast/candle-request.ts';
+import { FORECAST_CANDLE_CAP } from '../forecast/candle-schema.ts';
 import { forecastAgeSeconds } from '../forecast/forecast.ts';
 import { FORECAST_DETAILS, forecastResponseJson, liveForecastJson, type ForecastDetail } from '../forecast/forecast-json.ts';
 import type { AppEnv } from '../http/app-env.ts';
@@ -37,7 +38,7 @@ export function createForecastRoutes(options: ForecastRoutesOptions): Hono<AppEn
   routes.post('/forecast', async (c) => {
     const model = requireModel(state);
     const detail = forecastDetail(c.req.query('detail'));
-    const body = await readJsonBody(c, bodyLimitBytes);
+    const body = await readJsonBody(c, bodyLimitBytes, FORECAST_CANDLE_CAP);
     const { manifest, stepMs } = model;
     const now = clock.now();
     const candles = parseForecastRequest(body, { window: manifest.window, stepMs, timeframe: manifest.market.timeframe, now });

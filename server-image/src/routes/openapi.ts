@@ -1,5 +1,5 @@
 import type { TSchema } from 'typebox';
-import { ForecastRequestSchema } from '../forecast/candle-request.ts';
+import { ForecastRequestSchema } from '../forecast/candle-schema.ts';
 import { FORECAST_DETAILS } from '../forecast/forecast-json.ts';
 import { CandlesResponseSchema, ErrorResponseSchema, ForecastResponseSchema } from '../forecast/forecast-schema.ts';
 import { InferRequestSchema, InferResponseSchema } from '../oip/infer-request.ts';
@@ -17,7 +17,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'invalid request; `field` names what is wrong',
   401: 'missing or unknown token (WWW-Authenticate: Bearer)',
   404: 'unknown model name or version',
-  413: 'body larger than the limit',
+  413: 'body larger than the limit, or more candles than a request may carry',
   429: 'rate limit exceeded (Retry-After)',
   503: 'model not loaded yet, refused, or no live forecast yet (Retry-After)',
 };

@@ -1,0 +1,53 @@
+import Type, { type Static } from 'typebox';
+import { HttpError } from '../http/http-error.ts';
+import type { JsonArrayCap } from '../http/json-array-cap.ts';
+
+const Price = Type.Number({ exclusiveMinimum: 0, description: 'price in the quote currency; finite and positive' });
+const Volume = Type.Number({ minimum: 0, description: 'traded volume in the base currency; finite, zero or more' });
+// The range of JavaScript dates: every instant a forecast derives from a candle can be written as ISO 8601,
+// and all of them are safe integers, so grid and gap arithmetic stays exact.
+const MAX_DATE_MS = 8.64e15;
+const OpenTime = Type.Integer({
+  minimum: -MAX_DATE_MS,
+  maximum: MAX_DATE_MS,
+  description: 'candle open time, ms since the Unix epoch (UTC), on the timeframe grid, within the range of dates (±8.64e15)',
+});
+
+/** A candle as an object. */
+export const CandleObjectSchema = Type.Object(
+  { time: OpenTime, open: Price, high: Price, low: Price, close: Price, volume: Volume },
+  { additionalProperties: false, description: 'one OHLCV candle' },
+);
+
+/** A candle as ccxt's OHLCV row `[time, open, high, low, close, volume]`; about half as costly to parse as an object. */
+export const CandleTupleSchema = Type.Tuple([OpenTime, Price, Price, Price, Price, Volume], {
+  description: 'one OHLCV candle as [time, open, high, low, close, volume] (ccxt order)',
+});
+
+/** Most candles one request may carry; 10,000 ccxt rows fit well within the default body limit. */
+export const MAX_REQUEST_CANDLES = 10_000;
+
+/** Body of POST /v1/forecast. */
+export const ForecastRequestSchema = Type.Object(
+  {
+    candles: Type.Array(Type.Union([CandleObjectSchema, CandleTupleSchema]), {
+      minItems: 1,
+      maxItems: MAX_REQUEST_CANDLES,
+      description: 'closed candles, oldest first, on the model timeframe grid; the last window + 1 must be consecutive',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** Body of POST /v1/forecast as sent. */
+export type ForecastRequest = Static<typeof ForecastRequestSchema>;
+
+/** The 413 for a request with more than {@link MAX_REQUEST_CANDLES} candles. */
+export function tooManyCandles(): HttpError {
+  return new HttpError(413, `candles: more than ${MAX_REQUEST_CANDLES} candles; send at most ${MAX_REQUEST_CANDLES} (only the last window + 1 are used)`, {
+    field: 'candles',
+  });
+}
+
+/** The candle limit as readJsonBody enforces it while a POST /v1/forecast body streams in. */
+export const FORECAST_CANDLE_CAP: JsonArrayCap = { key: 'candles', maxItems: MAX_REQUEST_CANDLES, refuse: tooManyCandles };
