@@ -31,6 +31,13 @@ describe('health and metadata', () => {
     expect(await jsonOf(serving.app.request('/v2', { headers: auth }))).toEqual({ name: 'make-us-rich-inference', version: '0.0.0-test', extensions: [] });
   });
 
+  it('server metadata with a trailing slash, behind the same token check', async () => {
+    const slashed = await serving.app.request('/v2/', { headers: auth });
+    expect(slashed.status).toBe(200);
+    expect(await jsonOf(slashed)).toEqual({ name: 'make-us-rich-inference', version: '0.0.0-test', extensions: [] });
+    expect((await serving.app.request('/v2/')).status).toBe(401);
+  });
+
   it('model metadata and readiness, with and without the version in the path', async () => {
     const expected = {
       name: 'btc-usdt',
@@ -88,6 +95,58 @@ describe('POST /v2/models/{name}/infer', () => {
     const response = await serving.app.request('/v2/models/btc-usdt/infer', { method: 'POST', headers: auth, body: JSON.stringify(body) });
     expect(response.status).toBe(400);
     expect(await jsonOf(response)).toMatchObject({ error: 'inputs[0].shape: must be [n, 12, 8], got [1, 12, 7]', field: 'inputs[0].shape', code: 'bad_request' });
+  });
+
+  it('refuses FP32 values beyond the float32 range instead of turning them into infinities', async () => {
+    for (const value of [1e39, -1e39, 3.5e38]) {
+      const data = Array.from(features.subarray(0, 96));
+      data[5] = value;
+      const body = { inputs: [{ name: 'features', shape: [1, 12, 8], datatype: 'FP32', data }] };
+      const response = await serving.app.request('/v2/models/btc-usdt/infer', { method: 'POST', headers: auth, body: JSON.stringify(body) });
+      expect(response.status, String(value)).toBe(400);
+      expect(await jsonOf(response)).toMatchObject({ code: 'bad_request', field: 'inputs[0].data[5]', error: expect.stringMatching(/^inputs\[0\]\.data\[5\]: .*FP32 range/) });
+    }
+  });
+
+  it('refuses nested data whose nesting does not follow the shape', async () => {
+    const values = Array.from(features);
+    const rowsOf = (flat: number[], size: number) => Array.from({ length: flat.length / size }, (_, i) => flat.slice(i * size, (i + 1) * size));
+    const cases: Array<[string, unknown, string]> = [
+      // Two samples of 96 values each: the right count, one level short of [2, 12, 8].
+      ['a level missing', rowsOf(values, 96), 'inputs[0].data[0]'],
+      // 24 rows of 8 without the batch level.
+      ['the batch level missing', rowsOf(values, 8), 'inputs[0].data'],
+      // [2, 8, 12]: every window transposed.
+      ['transposed windows', rowsOf(values, 96).map((sample) => rowsOf(sample, 12)), 'inputs[0].data[0]'],
+      // Ragged rows: 7 values, then 9.
+      ['ragged rows', [0, 1].map((b) => rowsOf(values.slice(b * 96, (b + 1) * 96), 8).map((row, t) => (t === 0 ? row.slice(0, 7) : t === 1 ? [...row, 0] : row))), 'inputs[0].data[0][0]'],
+    ];
+    for (const [name, data, field] of cases) {
+      const body = { inputs: [{ name: 'features', shape: [2, 12, 8], datatype: 'FP32', data }] };
+      const response = await serving.app.request('/v2/models/btc-usdt/infer', { method: 'POST', headers: auth, body: JSON.stringify(body) });
+      expect(response.status, name).toBe(400);
+      expect(await jsonOf(response), name).toMatchObject({ code: 'bad_request', field });
+    }
+  });
+
+  it('refuses lists and parameter maps longer than any client sends, by their count', async () => {
+    const data = Array.from(features.subarray(0, 96));
+    const input = { name: 'features', shape: [1, 12, 8], datatype: 'FP32', data };
+    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`p${i}`, i]));
+    const cases: Array<[unknown, string, string]> = [
+      [{ inputs: [{ ...input, shape: [1, 12, 8, ...new Array(62).fill(1)] }] }, 'inputs[0].shape', 'must not have more than 64 items'],
+      [{ inputs: [input], outputs: new Array(65).fill({ name: 'quantiles' }) }, 'outputs', 'must not have more than 64 items'],
+      [{ inputs: [input], parameters: many }, 'parameters', 'must not have more than 64 properties'],
+      [{ inputs: [{ ...input, parameters: many }] }, 'inputs[0].parameters', 'must not have more than 64 properties'],
+      [{ inputs: new Array(65).fill(input) }, 'inputs', 'must not have more than 64 items'],
+      // Beside 65,000 data values, a bad shape is still named (the data is not listed with it).
+      [{ inputs: [{ ...input, shape: 'x', data: new Array(65_000).fill(0) }] }, 'inputs[0].shape', 'must be array'],
+    ];
+    for (const [body, field, problem] of cases) {
+      const response = await serving.app.request('/v2/models/btc-usdt/infer', { method: 'POST', headers: auth, body: JSON.stringify(body) });
+      expect(response.status, field).toBe(400);
+      expect(await jsonOf(response), field).toMatchObject({ code: 'bad_request', field, error: `${field}: ${problem}` });
+    }
   });
 
   it('counts inference batches in /metrics', async () => {

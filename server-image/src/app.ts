@@ -43,7 +43,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.use('/v1/*', ...guard);
   app.route('/v1', createForecastRoutes({ state, clock, bodyLimitBytes: deps.bodyLimitBytes }));
-  app.route('/v2', createOipV2Routes({ state, guard, bodyLimitBytes: deps.bodyLimitBytes, maxBatch: deps.maxInferBatch, serverVersion: deps.serverVersion }));
+  app.route('/', createOipV2Routes({ state, guard, bodyLimitBytes: deps.bodyLimitBytes, maxBatch: deps.maxInferBatch, serverVersion: deps.serverVersion }));
   app.route('/', createHealthRoutes({ state, metrics }));
 
   const openApi = JSON.stringify(buildOpenApiDocument({ serverVersion: deps.serverVersion }));

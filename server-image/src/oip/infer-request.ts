@@ -1,25 +1,28 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { badRequest } from '../http/http-error.ts';
-import { firstSchemaProblem } from '../http/schema-problem.ts';
+import { inferRequestRefusal, MAX_REQUEST_ENTRIES } from './infer-refusal.ts';
 
-const Parameters = Type.Record(Type.String(), Type.Unknown(), { description: 'free-form parameters (ignored)' });
+const Parameters = Type.Record(Type.String(), Type.Unknown(), { maxProperties: MAX_REQUEST_ENTRIES, description: 'free-form parameters (ignored)' });
 
 /** One input tensor of a KServe v2 inference request (JSON tensor data, row-major flat or nested). */
 export const InferInputSchema = Type.Object({
   name: Type.String(),
-  shape: Type.Array(Type.Integer({ minimum: 0 })),
+  shape: Type.Array(Type.Integer({ minimum: 0 }), { maxItems: MAX_REQUEST_ENTRIES }),
   datatype: Type.String(),
   parameters: Type.Optional(Parameters),
   data: Type.Array(Type.Unknown()),
 });
 
+/** One requested output of a KServe v2 inference request. */
+export const InferRequestedOutputSchema = Type.Object({ name: Type.String(), parameters: Type.Optional(Parameters) });
+
 /** Body of POST /v2/models/{name}/infer (Open Inference Protocol v2). */
 export const InferRequestSchema = Type.Object({
   id: Type.Optional(Type.String()),
   parameters: Type.Optional(Parameters),
-  inputs: Type.Array(InferInputSchema, { minItems: 1 }),
-  outputs: Type.Optional(Type.Array(Type.Object({ name: Type.String(), parameters: Type.Optional(Parameters) }))),
+  inputs: Type.Array(InferInputSchema, { minItems: 1, maxItems: MAX_REQUEST_ENTRIES }),
+  outputs: Type.Optional(Type.Array(InferRequestedOutputSchema, { maxItems: MAX_REQUEST_ENTRIES })),
 });
 
 /** One output tensor of a KServe v2 inference response. */
@@ -59,16 +62,16 @@ export interface ParsedInferRequest {
 }
 
 const checkInferRequest = Compile(InferRequestSchema);
+/** Largest finite float32. */
+const FP32_MAX = 3.4028234663852886e38;
 
 /**
  * Validate a v2 inference request against the model: one FP32 input named like the model's, shape
- * [n, window, F], data holding n·window·F finite numbers (flat or nested), and only known outputs asked for.
+ * [n, window, F], data holding n·window·F numbers finite in float32 (flat, or nested as the shape is), and
+ * only known outputs asked for.
  */
 export function parseInferRequest(body: unknown, contract: TensorContract): ParsedInferRequest {
-  if (!checkInferRequest.Check(body)) {
-    const problem = firstSchemaProblem(checkInferRequest, body) ?? { field: 'body', message: 'is not an inference request' };
-    throw badRequest(problem.field, problem.message);
-  }
+  if (!checkInferRequest.Check(body)) throw inferRequestRefusal(checkInferRequest, body);
   if (body.inputs.length !== 1) throw badRequest('inputs', `the model takes one input ("${contract.inputName}"), got ${body.inputs.length}`);
   const input = body.inputs[0]!;
   if (input.name !== contract.inputName) throw badRequest('inputs[0].name', `the model has no input "${input.name}"; its input is "${contract.inputName}"`);
@@ -85,23 +88,48 @@ export function parseInferRequest(body: unknown, contract: TensorContract): Pars
   return { id: body.id, features: flattenTensor(input.data, input.shape, 'inputs[0].data'), samples };
 }
 
-/** Row-major float32 values of tensor data given flat or nested to the depth of `shape`. */
+/**
+ * Row-major float32 values of tensor data given flat (numbers only) or nested exactly as deep as `shape`,
+ * every level as long as its dimension. Each value must be finite in float32 too: 1e39 would otherwise
+ * become Infinity on the way into the model.
+ */
 function flattenTensor(data: readonly unknown[], shape: readonly number[], field: string): Float32Array {
   const total = shape.reduce((product, dim) => product * dim, 1);
   const out = new Float32Array(total);
   let written = 0;
-  const visit = (value: unknown, path: string, depth: number): void => {
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) throw badRequest(path, 'must be a finite number');
-      if (written >= total) throw badRequest(field, `holds more than the ${total} values its shape [${shape.join(', ')}] calls for`);
-      out[written++] = value;
-      return;
-    }
-    if (!Array.isArray(value)) throw badRequest(path, 'must be a number (FP32 tensor data)');
-    if (depth >= shape.length) throw badRequest(path, `is nested deeper than the ${shape.length} dimensions of the shape`);
-    for (let i = 0; i < value.length; i++) visit(value[i], `${path}[${i}]`, depth + 1);
+  const write = (value: unknown, path: string): void => {
+    if (typeof value !== 'number') throw badRequest(path, 'must be a number (FP32 tensor data)');
+    if (!Number.isFinite(value)) throw badRequest(path, 'must be a finite number');
+    out[written] = value;
+    if (!Number.isFinite(out[written]!)) throw badRequest(path, `${value} is outside the FP32 range (magnitude at most ${FP32_MAX})`);
+    written++;
   };
-  for (let i = 0; i < data.length; i++) visit(data[i], `${field}[${i}]`, 1);
-  if (written !== total) throw badRequest(field, `holds ${written} values, its shape [${shape.join(', ')}] calls for ${total}`);
+  const visit = (value: readonly unknown[], path: string, depth: number): void => {
+    const dim = shape[depth]!;
+    if (value.length !== dim) throw badRequest(path, `holds ${value.length} entries where the shape ${describeShape(shape)} calls for ${dim}`);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      const at = `${path}[${i}]`;
+      if (depth === shape.length - 1) {
+        if (Array.isArray(item)) throw badRequest(at, `is nested deeper than the ${shape.length} dimensions of the shape`);
+        write(item, at);
+      } else {
+        if (!Array.isArray(item)) throw badRequest(at, `must be an array: nested data nests all ${shape.length} dimensions of the shape ${describeShape(shape)}`);
+        visit(item, at, depth + 1);
+      }
+    }
+  };
+
+  if (data.some(Array.isArray)) {
+    visit(data, field, 0);
+    return out;
+  }
+  if (data.length > total) throw badRequest(field, `holds more than the ${total} values its shape ${describeShape(shape)} calls for`);
+  for (let i = 0; i < data.length; i++) write(data[i], `${field}[${i}]`);
+  if (written !== total) throw badRequest(field, `holds ${written} values, its shape ${describeShape(shape)} calls for ${total}`);
   return out;
+}
+
+function describeShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
 }

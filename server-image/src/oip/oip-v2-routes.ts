@@ -22,28 +22,36 @@ export interface OipV2RoutesOptions {
 /** Platform name reported in model metadata, as KServe names onnxruntime models. */
 const ONNX_PLATFORM = 'onnxruntime_onnx';
 
+/** Where the protocol's routes live. */
+const V2 = '/v2';
+
 /**
  * KServe Open Inference Protocol v2 over HTTP: server health and metadata, model metadata and readiness,
  * and `infer` with an FP32 tensor [n, window, F] of raw features → [n, horizon, Q] log-return quantiles.
  * Health routes are open (probes); the rest need a token. Errors are `{ "error": "<message>" }` as the
- * protocol asks, with `code` and `field` alongside.
+ * protocol asks, with `code` and `field` alongside. Mount at `/`: the routes carry their `/v2` prefix
+ * themselves because server metadata answers at `/v2` and `/v2/` alike, which a sub-app mounted at `/v2`
+ * cannot tell apart.
  */
 export function createOipV2Routes(options: OipV2RoutesOptions): Hono<AppEnv> {
   const { state, guard, bodyLimitBytes, maxBatch, serverVersion } = options;
   const routes = new Hono<AppEnv>();
 
-  routes.get('/health/live', (c) => c.json({ live: true }));
-  routes.get('/health/ready', (c) => {
+  routes.get(`${V2}/health/live`, (c) => c.json({ live: true }));
+  routes.get(`${V2}/health/ready`, (c) => {
     const ready = isReady(state);
     return c.json({ ready }, ready ? 200 : 503);
   });
 
-  routes.use('/', ...guard);
-  routes.use('/models/*', ...guard);
-  routes.get('/', (c) => c.json({ name: 'make-us-rich-inference', version: serverVersion, extensions: [] }));
+  const metadata = { name: 'make-us-rich-inference', version: serverVersion, extensions: [] };
+  for (const path of [V2, `${V2}/`]) {
+    routes.use(path, ...guard);
+    routes.get(path, (c) => c.json(metadata));
+  }
+  routes.use(`${V2}/models/*`, ...guard);
 
   // Each model route exists with and without /versions/{version}.
-  const modelPaths = (suffix: string) => [`/models/:name${suffix}`, `/models/:name/versions/:version${suffix}`];
+  const modelPaths = (suffix: string) => [`${V2}/models/:name${suffix}`, `${V2}/models/:name/versions/:version${suffix}`];
 
   for (const path of modelPaths('/ready')) {
     routes.get(path, (c) => {
