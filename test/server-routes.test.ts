@@ -216,6 +216,33 @@ describe('model not ready', () => {
     }
   });
 
+  it('answers 503 with a generic message and a stable code for a refused artifact, keeping its details out', async () => {
+    const sha = 'f'.repeat(64);
+    const reason = `model.onnx sha256 ${sha} does not match manifest ${'0'.repeat(64)} (s3://models-bucket/markets/btc-usdt/run-9/)`;
+    serving.setModelStatus({ state: 'refused', reason });
+    try {
+      const requests: Array<[string, RequestInit]> = [
+        ['/v1/forecast', { headers: auth }],
+        ['/v1/forecast', { method: 'POST', headers: auth, body: JSON.stringify({ candles: candles.slice(-13) }) }],
+        ['/v1/candles', { headers: auth }],
+        ['/v1/model', { headers: auth }],
+        ['/v2/models/btc-usdt', { headers: auth }],
+        ['/v2/models/btc-usdt/infer', { method: 'POST', headers: auth, body: '{}' }],
+      ];
+      for (const [path, init] of requests) {
+        const response = await serving.app.request(path, init);
+        expect(response.status, path).toBe(503);
+        expect(response.headers.get('retry-after'), path).toBeNull();
+        const text = await response.text();
+        expect(JSON.parse(text), path).toMatchObject({ code: 'model_refused', error: 'the model cannot be served: this build refused the artifact; the service log says why' });
+        for (const secret of ['s3://', 'models-bucket', sha, '0'.repeat(64), 'sha256']) expect(text, path).not.toContain(secret);
+      }
+      expect(await jsonOf(serving.app.request('/readyz'))).toEqual({ ready: false, status: 'refused' });
+    } finally {
+      serving.setModelStatus({ state: 'ready', model: serving.model });
+    }
+  });
+
   it('turns readiness off while draining', async () => {
     serving.setDraining(true);
     try {

@@ -148,7 +148,12 @@ describe('an artifact this build does not understand', () => {
       expect(refusal[0].reason).toMatch(reason);
       const forecast = await fetch(`${url}/v1/forecast`, { headers: auth });
       expect(forecast.status).toBe(503);
-      expect((await jsonOf(forecast)).error).toMatch(/^the model cannot be served: /);
+      const answer = await forecast.text();
+      expect(JSON.parse(answer)).toMatchObject({ code: 'model_refused', error: expect.stringMatching(/^the model cannot be served: /) });
+      // What was wrong, and where the artifact lives, is for the log only.
+      expect(answer).not.toContain(s3.bucket);
+      expect(answer).not.toContain(prefix);
+      expect(answer).not.toMatch(/sha256|schemaVersion|featureSpecVersion|[0-9a-f]{64}/);
     } finally {
       await service.shutdown(1_000);
     }

@@ -16,14 +16,20 @@ export interface ServingState {
 /** Seconds a client is asked to wait before retrying while the model loads. */
 const LOADING_RETRY_AFTER_SECONDS = 5;
 
-/** The loaded model, or a 503 explaining why there is none (still loading, or the artifact was refused). */
+/** Code of the 503 answered while the artifact is refused: a client can stop retrying on it. */
+export const MODEL_REFUSED_CODE = 'model_refused';
+
+/**
+ * The loaded model, or a 503 saying there is none: still loading (retry), or the artifact was refused.
+ * Why it was refused stays in the loader's log line: the reason names storage locations and checksums.
+ */
 export function requireModel(state: Pick<ServingState, 'modelStatus'>): ServingModel {
   const status = state.modelStatus();
   if (status.state === 'ready') return status.model;
   if (status.state === 'refused') {
-    return unavailable(`the model cannot be served: ${status.reason}`);
+    throw new HttpError(503, 'the model cannot be served: this build refused the artifact; the service log says why', { code: MODEL_REFUSED_CODE });
   }
-  return unavailable('the model is still loading', { 'Retry-After': String(LOADING_RETRY_AFTER_SECONDS) });
+  throw new HttpError(503, 'the model is still loading', { headers: { 'Retry-After': String(LOADING_RETRY_AFTER_SECONDS) } });
 }
 
 /** True when the service should receive traffic: model loaded and not shutting down. */
@@ -34,8 +40,4 @@ export function isReady(state: Pick<ServingState, 'modelStatus' | 'draining'>): 
 /** The name KServe v2 routes use when MODEL_NAME is not set: the pair in lower case, `BTC/USDT` → `btc-usdt`. */
 export function defaultModelName(symbol: string): string {
   return symbol.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-}
-
-function unavailable(message: string, headers?: Record<string, string>): never {
-  throw new HttpError(503, message, headers ? { headers } : {});
 }

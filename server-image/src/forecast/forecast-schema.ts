@@ -46,7 +46,9 @@ export const CandlesResponseSchema = Type.Object({
 /** Every error response. */
 export const ErrorResponseSchema = Type.Object({
   error: Type.String({ description: 'what went wrong; for a bad field it reads "<field>: <problem>"' }),
-  code: Type.String({ description: 'bad_request, unauthorized, rate_limited, payload_too_large, not_found, unavailable, internal' }),
+  code: Type.String({
+    description: 'bad_request, unauthorized, rate_limited, payload_too_large, not_found, unavailable, model_refused (the artifact cannot be served; retrying will not help), internal',
+  }),
   field: Type.Optional(Type.String({ description: 'the request field at fault, e.g. candles[3].close' })),
   requestId: Type.Optional(Type.String()),
 });

@@ -9,6 +9,8 @@ export interface HttpErrorOptions extends ErrorOptions {
   readonly field?: string;
   /** Extra response headers, e.g. Retry-After or WWW-Authenticate. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Machine-readable code of the response when the status alone does not say enough, e.g. `model_refused`. */
+  readonly code?: string;
 }
 
 /**
@@ -21,12 +23,14 @@ export class HttpError extends Error {
   readonly status: number;
   readonly field: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  readonly code: string;
 
   constructor(status: number, message: string, options: HttpErrorOptions = {}) {
     super(message, options);
     this.status = status;
     this.field = options.field;
     this.headers = options.headers ?? {};
+    this.code = options.code ?? statusCode(status);
   }
 }
 
@@ -68,7 +72,7 @@ export function createErrorHandler(logger: Logger) {
   return function handleError(error: Error, c: Context<AppEnv>): Response {
     const requestId = c.get('requestId');
     if (error instanceof HttpError) {
-      const body: ErrorBody = { error: error.message, code: statusCode(error.status), ...(error.field !== undefined && { field: error.field }), requestId };
+      const body: ErrorBody = { error: error.message, code: error.code, ...(error.field !== undefined && { field: error.field }), requestId };
       return c.json(body, error.status as 400, error.headers);
     }
     if (error instanceof HTTPException && error.status < 500) {
