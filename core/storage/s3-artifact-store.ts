@@ -43,6 +43,7 @@ export class S3ArtifactStore implements ArtifactStore {
   private readonly client: Client;
   private readonly endpoint: string;
   private readonly retry: RetryPolicy;
+  private readonly credentials: S3RequestTarget['credentials'];
 
   constructor(uri: string, config: S3Config, options: S3ArtifactStoreOptions = {}) {
     this.location = parseS3Uri(uri);
@@ -50,6 +51,8 @@ export class S3ArtifactStore implements ArtifactStore {
     this.endpoint = config.endpoint.replace(/\/+$/, '');
     this.client = createS3Client(config, options.timeoutMs ?? DEFAULT_S3_TIMEOUT_MS);
     this.retry = storageRetryPolicy(options.retry);
+    // Static keys win over a credential source, as in createS3Client.
+    this.credentials = config.accessKey !== undefined && config.secretKey !== undefined ? undefined : config.credentials?.kind;
   }
 
   /** Upload `body` at `key`, replacing what was there. */
@@ -144,6 +147,6 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   private target(operation: string, key: string): S3RequestTarget {
-    return { endpoint: this.endpoint, bucket: this.location.bucket, key, operation };
+    return { endpoint: this.endpoint, bucket: this.location.bucket, key, operation, ...(this.credentials && { credentials: this.credentials }) };
   }
 }

@@ -4,6 +4,8 @@ import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { Client, type ClientOptions } from 'minio';
 import { BadInputError } from '../errors.ts';
+import { createCredentialProvider } from './s3-credential-provider.ts';
+import { S3_CREDENTIAL_HINT } from './s3-credential-env.ts';
 import { checkS3Endpoint, type S3Config } from './s3-config.ts';
 
 /** Idle time after which a request to object storage counts as timed out (and is retried). */
@@ -13,6 +15,8 @@ export const DEFAULT_S3_TIMEOUT_MS = 20_000;
  * A minio client for `config`. The client's own retries are disabled because the artifact store retries
  * whole operations (including reading the body) with its own policy; a private CA is trusted through a
  * dedicated https.Agent passed as `transportAgent`, which the client hands to every request it makes.
+ * Static keys sign requests as given; otherwise a credential provider fetches temporary credentials and the
+ * client asks it before every request, which is where they are refreshed before they expire.
  */
 export function createS3Client(config: S3Config, timeoutMs = DEFAULT_S3_TIMEOUT_MS): Client {
   const url = checkS3Endpoint(config.endpoint);
@@ -24,17 +28,28 @@ export function createS3Client(config: S3Config, timeoutMs = DEFAULT_S3_TIMEOUT_
   const options: ClientOptions = {
     endPoint: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     useSSL,
-    accessKey: config.accessKey,
-    secretKey: config.secretKey,
+    ...clientCredentials(config),
     pathStyle: config.pathStyle ?? true,
     transport: timeoutTransport(useSSL ? https : http, timeoutMs),
     transportAgent,
     retryOptions: { disableRetry: true },
     ...(url.port !== '' && { port: Number(url.port) }),
     ...(config.region !== undefined && { region: config.region }),
-    ...(config.sessionToken !== undefined && { sessionToken: config.sessionToken }),
   };
   return new Client(options);
+}
+
+/** Static keys when both are set, else a provider for `config.credentials`; BadInputError when there is neither. */
+function clientCredentials(config: S3Config): Partial<ClientOptions> {
+  if (config.accessKey !== undefined && config.secretKey !== undefined) {
+    return {
+      accessKey: config.accessKey,
+      secretKey: config.secretKey,
+      ...(config.sessionToken !== undefined && { sessionToken: config.sessionToken }),
+    };
+  }
+  if (config.credentials === undefined) throw new BadInputError(`no S3 credentials for ${config.endpoint}: ${S3_CREDENTIAL_HINT}`, 'S3_ACCESS_KEY_ID');
+  return { credentialsProvider: createCredentialProvider(config.credentials, { ca: readCa(config) }) };
 }
 
 /** The PEM to trust in addition to the public roots, from `ca` or `caFile`. */

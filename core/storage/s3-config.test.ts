@@ -40,16 +40,27 @@ describe('s3ConfigFromEnv', () => {
     expect(config).toEqual({ endpoint: 'http://127.0.0.1:9000', accessKey: 'aws-key', secretKey: 's3-secret', region: 'us-east-2' });
   });
 
-  it('names every missing credential and what to set', () => {
+  it('falls back to the instance metadata service when no keys and no web identity are set', () => {
+    expect(s3ConfigFromEnv({ S3_ENDPOINT: 'http://127.0.0.1:9000' })).toEqual({
+      endpoint: 'http://127.0.0.1:9000',
+      credentials: { kind: 'instanceMetadata', endpoint: 'http://169.254.169.254' },
+    });
+  });
+
+  it('names every way to give credentials when the metadata service is disabled', () => {
     let error: unknown;
     try {
-      s3ConfigFromEnv({ S3_ENDPOINT: 'http://127.0.0.1:9000' });
+      s3ConfigFromEnv({ S3_ENDPOINT: 'http://127.0.0.1:9000', AWS_EC2_METADATA_DISABLED: 'true' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(BadInputError);
     expect((error as BadInputError).field).toBe('S3_ACCESS_KEY_ID');
-    expect((error as BadInputError).message).toMatch(/^S3_ENDPOINT is set but S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are not: set S3_ENDPOINT/);
+    expect((error as BadInputError).message).toBe(
+      'S3_ENDPOINT is set but no credentials are (AWS_EC2_METADATA_DISABLED is true): set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY ' +
+        '(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY also work), or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE for web identity, ' +
+        'or leave AWS_EC2_METADATA_DISABLED unset to use the instance metadata service',
+    );
   });
 
   it('rejects a path-style flag that is not a boolean', () => {

@@ -1,15 +1,20 @@
 import { envBoolean, envText, type Env } from '../env.ts';
 import { BadInputError } from '../errors.ts';
+import { S3_CREDENTIAL_HINT, s3CredentialsFromEnv } from './s3-credential-env.ts';
+import type { S3CredentialSource } from './s3-credential-source.ts';
 
 /** How to reach an S3-compatible object store (MinIO, AWS S3, Ceph…). */
 export interface S3Config {
   /** Base URL without a path, e.g. `http://127.0.0.1:9000` or `https://minio.example:9000`. */
   readonly endpoint: string;
-  readonly accessKey: string;
-  readonly secretKey: string;
+  /** Static access key; together with `secretKey` it wins over `credentials`. */
+  readonly accessKey?: string;
+  readonly secretKey?: string;
+  /** Where temporary credentials come from when there are no static keys (web identity, instance metadata). */
+  readonly credentials?: S3CredentialSource;
   /** Signing region; when absent the client asks the bucket for its location. */
   readonly region?: string;
-  /** Temporary-credential session token (STS). */
+  /** Session token that goes with static temporary keys (STS). */
   readonly sessionToken?: string;
   /** Path of a PEM bundle with the private CA that signed the endpoint's TLS certificate. */
   readonly caFile?: string;
@@ -21,14 +26,14 @@ export interface S3Config {
 
 /** The sentence appended to every "S3 is not configured" error: what the operator of the image must set. */
 export const S3_SETUP_HINT =
-  'set S3_ENDPOINT (e.g. http://minio.minio.svc:9000), S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY ' +
-  '(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY also work), and optionally S3_REGION, S3_SESSION_TOKEN, ' +
-  'S3_CA_FILE and S3_FORCE_PATH_STYLE';
+  `set S3_ENDPOINT (e.g. http://minio.minio.svc:9000); for credentials ${S3_CREDENTIAL_HINT}; ` +
+  'optionally S3_REGION, S3_SESSION_TOKEN, S3_CA_FILE and S3_FORCE_PATH_STYLE';
 
 /**
  * S3 settings from environment variables, or undefined when S3_ENDPOINT is not set (no object storage
- * configured). Throws BadInputError naming the variable when the endpoint is set but the rest is incomplete
- * or malformed. Called by each image's main with `process.env`.
+ * configured). Credentials are picked as s3CredentialsFromEnv documents. Throws BadInputError naming the
+ * variable when the endpoint is set but the rest is incomplete or malformed. Called by each image's main
+ * with `process.env`.
  */
 export function s3ConfigFromEnv(env: Env): S3Config | undefined {
   const read = (...names: string[]): string | undefined => {
@@ -41,22 +46,14 @@ export function s3ConfigFromEnv(env: Env): S3Config | undefined {
   const endpoint = read('S3_ENDPOINT');
   if (endpoint === undefined) return undefined;
   checkS3Endpoint(endpoint, 'S3_ENDPOINT');
-  const accessKey = read('S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID');
-  const secretKey = read('S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY');
-  const missing = [accessKey ? undefined : 'S3_ACCESS_KEY_ID', secretKey ? undefined : 'S3_SECRET_ACCESS_KEY'].filter(Boolean);
-  if (!accessKey || !secretKey) {
-    throw new BadInputError(`S3_ENDPOINT is set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not: ${S3_SETUP_HINT}`, missing[0]);
-  }
   const region = read('S3_REGION', 'AWS_REGION');
-  const sessionToken = read('S3_SESSION_TOKEN', 'AWS_SESSION_TOKEN');
+  const credentials = s3CredentialsFromEnv(env, region);
   const caFile = read('S3_CA_FILE');
   const pathStyle = envText(env, 'S3_FORCE_PATH_STYLE') === undefined ? undefined : envBoolean(env, 'S3_FORCE_PATH_STYLE', false);
   return Object.freeze({
     endpoint,
-    accessKey,
-    secretKey,
+    ...credentials,
     ...(region && { region }),
-    ...(sessionToken && { sessionToken }),
     ...(caFile && { caFile }),
     ...(pathStyle !== undefined && { pathStyle }),
   });

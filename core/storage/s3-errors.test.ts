@@ -1,5 +1,6 @@
 import { S3Error } from 'minio';
 import { describe, expect, it } from 'vitest';
+import { CredentialFetchError } from './credential-fetch-error.ts';
 import { classifyS3Error, describeS3Failure, s3FailureHint } from './s3-errors.ts';
 
 const s3Error = (code: string, message: string) => Object.assign(new S3Error(message), { code });
@@ -37,6 +38,20 @@ describe('s3FailureHint', () => {
     );
   });
 
+  it('points at the role when the request was signed with temporary credentials', () => {
+    expect(s3FailureHint(s3Error('AccessDenied', 'Access Denied.'), { ...target, credentials: 'webIdentity' })).toBe(
+      'check that the role in AWS_ROLE_ARN may put objects in bucket "artifacts"',
+    );
+    expect(s3FailureHint(s3Error('AccessDenied', 'Access Denied.'), { ...target, credentials: 'instanceMetadata' })).toBe(
+      'check that the IAM role of the instance may put objects in bucket "artifacts"',
+    );
+  });
+
+  it('adds nothing to a failure to obtain credentials, whose message says what to check', () => {
+    const wrapped = new Error('Unable to get credentials: CredentialFetchError: …', { cause: new CredentialFetchError('web identity: STS refused', 'AccessDenied') });
+    expect(s3FailureHint(wrapped, target)).toBe('');
+  });
+
   it('points at the CA file for untrusted certificates', () => {
     expect(s3FailureHint(withCode('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), target)).toContain('set S3_CA_FILE');
   });
@@ -50,6 +65,16 @@ describe('describeS3Failure', () => {
 
   it('turns a status reported by the client into the HTTP status line', () => {
     expect(describeS3Failure(new Error('Request failed after 0 retries: Error: Retryable HTTP status: 503'))).toBe('HTTP 503 Service Unavailable');
+  });
+
+  it('describes a failure to obtain credentials by its own message rather than the client wrapper', () => {
+    const wrapped = new Error('Unable to get credentials: CredentialFetchError: …', { cause: new CredentialFetchError('instance metadata at http://169.254.169.254 did not answer') });
+    expect(describeS3Failure(wrapped)).toBe('instance metadata at http://169.254.169.254 did not answer');
+  });
+
+  it('classifies busy credential endpoints as temporary and refusals as permanent', () => {
+    expect(classifyS3Error(new Error('wrapped', { cause: new CredentialFetchError('STS busy', 'ServiceUnavailable') }))).toBe('temporary');
+    expect(classifyS3Error(new Error('wrapped', { cause: new CredentialFetchError('STS refused', 'InvalidIdentityToken') }))).toBe('permanent');
   });
 
   it('prefixes the S3 code when the message does not contain it', () => {

@@ -1,4 +1,6 @@
 import { STATUS_CODES } from 'node:http';
+import { BadInputError } from '../errors.ts';
+import { CredentialFetchError } from './credential-fetch-error.ts';
 
 /** How a failed S3 request should be handled. */
 export type S3FailureKind = 'temporary' | 'not-found' | 'permanent';
@@ -11,6 +13,8 @@ export interface S3RequestTarget {
   readonly key: string;
   /** The operation, e.g. "put", "get", "remove". */
   readonly operation: string;
+  /** Kind of credentials the request was signed with; static keys when absent. */
+  readonly credentials?: 'webIdentity' | 'instanceMetadata';
 }
 
 /** A failed object-storage request; `temporary` tells a caller that trying again later may succeed. */
@@ -59,9 +63,14 @@ export function isNetworkFailure(error: unknown): boolean {
 
 /** What the person running the service should check for a permanent failure, or "" when nothing specific. */
 export function s3FailureHint(error: unknown, target: S3RequestTarget): string {
+  // Failures to obtain credentials already say which variables to check.
+  if (credentialFailure(error) !== undefined) return '';
   const code = errorCode(error) ?? '';
   if (CREDENTIAL_S3_CODES.has(code)) {
-    return `check S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY (and S3_SESSION_TOKEN) and that this key may ${target.operation} objects in bucket "${target.bucket}"`;
+    const may = `may ${target.operation} objects in bucket "${target.bucket}"`;
+    if (target.credentials === 'webIdentity') return `check that the role in AWS_ROLE_ARN ${may}`;
+    if (target.credentials === 'instanceMetadata') return `check that the IAM role of the instance ${may}`;
+    return `check S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY (and S3_SESSION_TOKEN) and that this key ${may}`;
   }
   if (code === 'NoSuchBucket') return `bucket "${target.bucket}" does not exist at ${target.endpoint}: create it or fix the bucket in the artifact URI`;
   if (TLS_TRUST_CODES.has(code)) {
@@ -75,6 +84,9 @@ export function s3FailureHint(error: unknown, target: S3RequestTarget): string {
 /** A readable one-line description of a failure, including codes hidden in AggregateErrors and causes. */
 export function describeS3Failure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  // The minio client wraps provider failures as "Unable to get credentials: Error: …"; the cause reads better.
+  const credentials = credentialFailure(error);
+  if (credentials !== undefined) return credentials.message;
   if (error instanceof AggregateError && error.message === '') {
     return error.errors.map((e: unknown) => describeS3Failure(e)).join('; ') || (errorCode(error) ?? 'AggregateError');
   }
@@ -83,6 +95,14 @@ export function describeS3Failure(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   const message = error.message || String(code ?? error.name);
   return typeof code === 'string' && code !== '' && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+/** The credential fetch failure or bad credential setting in the cause chain of `error`, if any. */
+function credentialFailure(error: unknown): Error | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof CredentialFetchError || e instanceof BadInputError) return e;
+  }
+  return undefined;
 }
 
 /** The error code of `error`, looking through AggregateError members and the cause chain. */
