@@ -2,18 +2,20 @@
 import { getJson, getTargetDocument } from './api.js';
 import { createForecastChart } from './chart.js';
 import { clearSummary, renderSummary } from './summary.js';
+import { renderTargetOptions, targetState } from './targets.js';
 import { clearTrackRecord, renderTrackRecord } from './track-record.js';
 
 const REFRESH_MS = 30_000;
 const select = document.getElementById('target');
 const status = document.getElementById('status');
+const targetStatus = document.getElementById('target-state');
 const chart = createForecastChart(document.getElementById('chart'));
+let targets = [];
 let current;
 let shownModelVersion;
 let timer;
 
 async function start() {
-  let targets;
   try {
     targets = (await getJson('/api/targets')).targets ?? [];
   } catch (error) {
@@ -21,13 +23,14 @@ async function start() {
     return;
   }
   if (targets.length === 0) {
-    select.replaceChildren(new Option('none configured'));
-    showStatus('No forecast service is configured: set DASHBOARD_TARGETS (or the chart value dashboard.targets).', true);
+    select.replaceChildren(new Option('none yet'));
+    showStatus('No forecast service yet: no ForecastModel was found and none is configured (DASHBOARD_TARGETS or the chart value dashboard.targets). Looking again in 30 s.', true);
+    setTimeout(() => void start(), REFRESH_MS);
     return;
   }
-  select.replaceChildren(...targets.map((t) => new Option(t.name, t.name)));
   const wanted = new URLSearchParams(location.search).get('target');
-  select.value = targets.some((t) => t.name === wanted) ? wanted : targets[0].name;
+  const first = targets.find((t) => t.ready !== false) ?? targets[0];
+  renderTargetOptions(select, targets, targets.some((t) => t.name === wanted) ? wanted : first.name);
   select.disabled = false;
   select.addEventListener('change', () => choose(select.value));
   document.getElementById('picker').addEventListener('submit', (event) => event.preventDefault());
@@ -38,13 +41,27 @@ function choose(name) {
   current = name;
   shownModelVersion = undefined;
   chart.reset();
+  targetStatus.textContent = targetState(targets.find((t) => t.name === name));
   history.replaceState(null, '', `?target=${encodeURIComponent(name)}`);
   clearInterval(timer);
-  timer = setInterval(() => void refresh(name), REFRESH_MS);
-  void refresh(name);
+  timer = setInterval(() => void refresh(name, true), REFRESH_MS);
+  void refresh(name, false);
 }
 
-async function refresh(name) {
+/** ForecastModels come and go and change readiness: the picker follows them on every refresh. */
+async function refreshTargets() {
+  try {
+    targets = (await getJson('/api/targets')).targets ?? targets;
+  } catch {
+    return;
+  }
+  if (!targets.some((t) => t.name === current)) targets = [...targets, { name: current }];
+  renderTargetOptions(select, targets, current);
+  targetStatus.textContent = targetState(targets.find((t) => t.name === current));
+}
+
+async function refresh(name, withTargets) {
+  if (withTargets) await refreshTargets();
   const [forecast, candles] = await Promise.allSettled([getTargetDocument(name, 'forecast'), getTargetDocument(name, 'candles')]);
   if (name !== current) return;
   const problems = [];

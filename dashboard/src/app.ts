@@ -2,7 +2,8 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { DashboardHttpError, errorResponse } from './http-error.ts';
 import { loadStaticAssets, type StaticAssets } from './static-assets.ts';
-import { validateTargets, type DashboardTarget } from './targets.ts';
+import { createTargetCatalog, type DiscoverySource } from './target-catalog.ts';
+import type { DashboardTarget } from './targets.ts';
 import { createUpstreamClient, type FetchFunction } from './upstream.ts';
 
 /** The present as ms since the epoch; injected so tests control time. */
@@ -14,6 +15,8 @@ export interface Clock {
 export interface DashboardAppOptions {
   /** The inference services to show; the backend alone holds their tokens. */
   readonly targets: readonly DashboardTarget[];
+  /** ForecastModels found in the cluster, shown after the configured targets. */
+  readonly discovery?: DiscoverySource;
   readonly fetch?: FetchFunction;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -29,11 +32,11 @@ const PROXIED_ROUTES = { forecast: '/v1/forecast', candles: '/v1/candles', model
 const JSON_NO_STORE = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
 
 /**
- * The dashboard's HTTP app: the static page, `/api/targets`, `/api/:target/{forecast,candles,model}` proxied to
+ * The dashboard's HTTP app: the static page, `/api/targets` (configured and discovered), `/api/:target/{forecast,candles,model}` proxied to
  * the target's inference service with its bearer token added here, and `/healthz`.
  */
 export function createDashboardApp(options: DashboardAppOptions): Hono {
-  const targets = new Map(validateTargets(options.targets).map((target) => [target.name, target]));
+  const catalog = createTargetCatalog({ targets: options.targets, ...(options.discovery ? { discovery: options.discovery } : {}) });
   const clock = options.clock ?? { now: () => Date.now() };
   const log = options.logger ?? createLogger({ name: 'dashboard' });
   const assets = options.assets ?? loadStaticAssets();
@@ -45,16 +48,12 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  app.get('/api/targets', (c) => c.json({ targets: [...targets.keys()].map((name) => ({ name })) }, 200, { 'Cache-Control': 'no-store' }));
+  app.get('/api/targets', (c) => c.json({ targets: catalog.list() }, 200, { 'Cache-Control': 'no-store' }));
 
   app.get('/api/:target/:resource', async (c) => {
     const name = c.req.param('target');
     const resource = c.req.param('resource');
-    const target = targets.get(name);
-    if (target === undefined) {
-      const known = [...targets.keys()].join(', ') || 'none configured';
-      throw new DashboardHttpError(404, `unknown target "${name}" (known: ${known})`, { code: 'unknown_target', target: name });
-    }
+    const target = catalog.resolve(name);
     if (!Object.hasOwn(PROXIED_ROUTES, resource)) {
       throw new DashboardHttpError(404, `unknown resource "${resource}": use forecast, candles or model`, { code: 'not_found', target: name });
     }

@@ -54,4 +54,18 @@ describe('parseDashboardConfig', () => {
     expect(fails({ PORT: '80.5' })).toThrow('PORT "80.5" must be a whole number from 0 to 65535');
     expect(fails({ LOG_LEVEL: 'verbose' })).toThrow(/^LOG_LEVEL "verbose" must be one of/);
   });
+
+  it('turns discovery on with DASHBOARD_DISCOVERY_NAMESPACES: a list, or * for every namespace, next to configured targets', () => {
+    const config = parseDashboardConfig({ DASHBOARD_DISCOVERY_NAMESPACES: ' markets, research ,markets', DASHBOARD_TOKEN_FILE: '/tokens/default', DASHBOARD_TARGET_URL: 'https://forecasts.example.com' });
+    expect(config.discovery).toEqual({ namespaces: ['markets', 'research'], tokenFile: '/tokens/default' });
+    expect(config.targets).toHaveLength(1);
+    expect(parseDashboardConfig({ DASHBOARD_DISCOVERY_NAMESPACES: '*', DASHBOARD_TOKEN_FILE: '/t' }).discovery).toEqual({ namespaces: 'all', tokenFile: '/t' });
+    expect(parseDashboardConfig({ DASHBOARD_TOKEN_FILE: '/t' })).not.toHaveProperty('discovery');
+  });
+
+  it('refuses discovery without a token file, and a namespace name Kubernetes would refuse', () => {
+    expect(() => parseDashboardConfig({ DASHBOARD_DISCOVERY_NAMESPACES: '*' })).toThrow('DASHBOARD_TOKEN_FILE is required with DASHBOARD_DISCOVERY_NAMESPACES');
+    expect(() => parseDashboardConfig({ DASHBOARD_DISCOVERY_NAMESPACES: 'markets,Research', DASHBOARD_TOKEN_FILE: '/t' })).toThrow('("Research" is not one)');
+    expect(() => parseDashboardConfig({ DASHBOARD_DISCOVERY_NAMESPACES: ',', DASHBOARD_TOKEN_FILE: '/t' })).toThrow('must be "*" or a comma-separated list');
+  });
 });

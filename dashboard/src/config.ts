@@ -10,9 +10,18 @@ export interface TargetConfig {
   readonly tokenFile: string;
 }
 
+/** Where to look for ForecastModels, and the token file presented to the services they name. */
+export interface DiscoveryConfig {
+  /** Namespaces to list, or every namespace. */
+  readonly namespaces: readonly string[] | 'all';
+  readonly tokenFile: string;
+}
+
 /** The dashboard's settings, parsed once from the environment (see dashboard/README.md). */
 export interface DashboardConfig {
   readonly targets: readonly TargetConfig[];
+  /** Absent when DASHBOARD_DISCOVERY_NAMESPACES is unset: only the configured targets are shown. */
+  readonly discovery?: DiscoveryConfig;
   readonly host: string;
   readonly port: number;
   readonly upstreamTimeoutMs: number;
@@ -24,8 +33,10 @@ export interface DashboardConfig {
 /** Parse and freeze the configuration; a missing or malformed variable is a BadInputError naming it. */
 export function parseDashboardConfig(env: Env): Readonly<DashboardConfig> {
   const logLevel = envLogLevel(env);
+  const discovery = parseDiscovery(env);
   return deepFreeze({
     targets: parseTargets(env),
+    ...(discovery ? { discovery } : {}),
     host: envText(env, 'HOST') ?? '0.0.0.0',
     port: envInteger(env, 'PORT', 8090, { min: 0, max: 65_535 }),
     upstreamTimeoutMs: envInteger(env, 'DASHBOARD_UPSTREAM_TIMEOUT_MS', 5_000, { min: 100, max: 120_000 }),
@@ -72,6 +83,25 @@ function parseTargets(env: Env): TargetConfig[] {
     }
     return { name, url: normaliseBaseUrl(url, `${field}.url`), tokenFile: file };
   });
+}
+
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** DASHBOARD_DISCOVERY_NAMESPACES: `*` for every namespace, or a comma-separated list; DASHBOARD_TOKEN_FILE is then required. */
+function parseDiscovery(env: Env): DiscoveryConfig | undefined {
+  const raw = envText(env, 'DASHBOARD_DISCOVERY_NAMESPACES');
+  if (raw === undefined) return undefined;
+  const tokenFile = envText(env, 'DASHBOARD_TOKEN_FILE');
+  if (tokenFile === undefined) {
+    throw new BadInputError('DASHBOARD_TOKEN_FILE is required with DASHBOARD_DISCOVERY_NAMESPACES: the file holding the API token for the discovered services', 'DASHBOARD_TOKEN_FILE');
+  }
+  if (raw.trim() === '*') return { namespaces: 'all', tokenFile };
+  const namespaces = [...new Set(raw.split(',').map((n) => n.trim()).filter((n) => n !== ''))];
+  const bad = namespaces.find((n) => !NAMESPACE.test(n));
+  if (bad !== undefined || namespaces.length === 0) {
+    throw new BadInputError(`DASHBOARD_DISCOVERY_NAMESPACES "${raw}" must be "*" or a comma-separated list of namespace names${bad === undefined ? '' : ` ("${bad}" is not one)`}`, 'DASHBOARD_DISCOVERY_NAMESPACES');
+  }
+  return { namespaces, tokenFile };
 }
 
 /** `http://btc-usdt-forecast.markets.svc` → `btc-usdt` (the operator names the Service `<fm>-forecast`); an IP address or localhost → `local`. */

@@ -1,16 +1,20 @@
 // Entry point of the dashboard image: `node dashboard/src/main.ts` (settings in dashboard/README.md).
+import { KubeConfig } from '@kubernetes/client-node';
 import { describeError, isBadInput } from '../../core/errors.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createDashboardApp } from './app.ts';
 import { parseDashboardConfig, type DashboardConfig } from './config.ts';
+import { watchForecastModels, type ForecastModelWatch } from './discovery/forecast-model-watch.ts';
 import { startDashboardServer } from './http-server.ts';
 import { tokenFileSource } from './targets.ts';
 
 const config = configFromEnvOrExit();
 const logger = createLogger({ name: 'dashboard', level: config.logLevel });
 const targets = config.targets.map(({ name, url, tokenFile }) => ({ name, url, token: tokenFileSource(tokenFile, { maxAgeMs: config.tokenReloadMs, now: Date.now }) }));
-if (targets.length === 0) logger.warn('no targets configured: set DASHBOARD_TARGETS or DASHBOARD_TARGET_URL');
-const app = createDashboardApp({ targets, logger, upstreamTimeoutMs: config.upstreamTimeoutMs });
+if (targets.length === 0 && !config.discovery) logger.warn('no targets configured: set DASHBOARD_TARGETS, DASHBOARD_TARGET_URL or DASHBOARD_DISCOVERY_NAMESPACES');
+const watch = config.discovery ? startDiscovery(config.discovery) : undefined;
+const discovery = watch && config.discovery ? { models: () => watch.models(), token: tokenFileSource(config.discovery.tokenFile, { maxAgeMs: config.tokenReloadMs, now: Date.now }) } : undefined;
+const app = createDashboardApp({ targets, ...(discovery ? { discovery } : {}), logger, upstreamTimeoutMs: config.upstreamTimeoutMs });
 const dashboard = await startDashboardServer({ app, host: config.host, port: config.port }).catch((error: unknown) => {
   logger.fatal({ err: error }, 'could not listen');
   process.exit(1);
@@ -19,11 +23,23 @@ logger.info({ url: dashboard.url, targets: config.targets.map(({ name, url }) =>
 
 async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down');
-  await dashboard.close(5_000);
+  await Promise.all([dashboard.close(5_000), watch?.stop()]);
   process.exit(0);
 }
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
+
+/** Watch ForecastModels with the in-cluster ServiceAccount, or KUBECONFIG outside a cluster; serving starts without waiting. */
+function startDiscovery(settings: NonNullable<DashboardConfig['discovery']>): ForecastModelWatch {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const forecastModels = watchForecastModels({ kubeConfig, namespaces: settings.namespaces, log: logger });
+  forecastModels.start().then(
+    () => logger.info({ namespaces: settings.namespaces, forecastModels: forecastModels.models().length }, 'ForecastModel discovery started'),
+    (error: unknown) => logger.error({ err: error }, 'ForecastModel discovery could not start'),
+  );
+  return forecastModels;
+}
 
 function configFromEnvOrExit(): Readonly<DashboardConfig> {
   try {

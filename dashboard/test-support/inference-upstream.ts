@@ -20,6 +20,10 @@ export interface InferenceUpstreamOptions {
   readonly withFeed?: boolean;
   readonly window?: number;
   readonly horizon?: number;
+  /** Model version the manifest and the forecasts carry (default `btc-usdt-run-7`). */
+  readonly version?: string;
+  /** Pair the model forecasts (default `BTC/USDT`). */
+  readonly symbol?: string;
 }
 
 const HOUR = 3_600_000;
@@ -46,9 +50,9 @@ export const UPSTREAM_METRICS: ArtifactManifest['metrics'] = {
   verdict: 'the model beats naive persistence by 2.9% MAE over 12 steps',
 };
 
-/** Start the inference service for BTC/USDT 1h; 120 hourly candles have closed 5 s before its clock's now. */
+/** Start the inference service for BTC/USDT 1h (or `symbol`); 120 hourly candles have closed 5 s before its clock's now. */
 export async function startInferenceUpstream(options: InferenceUpstreamOptions = {}): Promise<InferenceUpstream> {
-  const base = makeModelArtifact({ window: options.window ?? 48, horizon: options.horizon ?? 12, units: 8, version: 'btc-usdt-run-7' });
+  const base = makeModelArtifact({ window: options.window ?? 48, horizon: options.horizon ?? 12, units: 8, version: options.version ?? 'btc-usdt-run-7', ...(options.symbol ? { symbol: options.symbol } : {}) });
   const artifact: ModelArtifact = { ...base, manifest: { ...base.manifest, metrics: UPSTREAM_METRICS } };
   const clock = manualClock(UPSTREAM_T0 + UPSTREAM_CANDLES * HOUR + 5_000);
   const candles = makeCandles({ start: UPSTREAM_T0, count: UPSTREAM_CANDLES, startPrice: 64_000 });
