@@ -10,6 +10,23 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
+/**
+ * What a queue reports as it works: the hooks of client-go's workqueue MetricsProvider, which controller-runtime
+ * turns into its `workqueue_*` metrics. Seconds are measured on the queue's `now`.
+ */
+export interface WorkQueueMetrics {
+  /** A key entered the queue (a key already waiting is not counted again). */
+  added(): void;
+  /** A failed key was put back with backoff. */
+  retried(): void;
+  /** Keys waiting now, reported after every change. */
+  depth(keys: number): void;
+  /** Seconds a key waited between entering the queue and its reconcile starting. */
+  queued(seconds: number): void;
+  /** Seconds one reconcile took. */
+  worked(seconds: number): void;
+}
+
 /** Options of createWorkQueue. */
 export interface WorkQueueOptions {
   /** Reconciles in flight at once (across keys; never two for one key). */
@@ -20,6 +37,8 @@ export interface WorkQueueOptions {
   readonly maxDelayMs?: number;
   /** Told about every finished reconcile, for metrics and logs. */
   readonly onDone?: (key: string, durationMs: number, error: unknown) => void;
+  /** Told about adds, retries, depth and wait and work times, for the work-queue metrics. */
+  readonly metrics?: WorkQueueMetrics;
   readonly timers?: Timers;
   readonly now?: () => number;
 }
@@ -34,6 +53,10 @@ export interface WorkQueue {
   depth(): number;
   /** Reconciles running now. */
   inFlight(): number;
+  /** Seconds of work in flight not yet finished, summed over the running reconciles (stuck workers make it climb). */
+  unfinishedWorkSeconds(): number;
+  /** Seconds the longest running reconcile has been running; 0 when none runs. */
+  longestRunningProcessorSeconds(): number;
   /** Consecutive failures of `key` so far. */
   failures(key: string): number;
   /** Stop taking work and wait for the reconciles in flight. */
@@ -62,7 +85,11 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   const maxDelay = options.maxDelayMs ?? 60_000;
   const waiting: string[] = [];
   const queued = new Set<string>();
-  const processing = new Set<string>();
+  /** Keys in flight, with the time their reconcile started. */
+  const processing = new Map<string, number>();
+  /** When each waiting (or dirty) key entered the queue, for the queue-duration metric. */
+  const enteredAt = new Map<string, number>();
+  const metrics = options.metrics;
   const dirty = new Set<string>();
   const failureCounts = new Map<string, number>();
   const delayed = new Map<string, { handle: unknown; at: number }>();
@@ -75,15 +102,29 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   }
 
   function add(key: string): void {
+    enqueue(key, false);
+  }
+
+  /** Queue `key`; `counted` when it already entered the queue as a dirty key, so it is not counted twice. */
+  function enqueue(key: string, counted: boolean): void {
     if (stopped) return;
     if (processing.has(key)) {
+      if (!dirty.has(key)) markEntered(key);
       dirty.add(key);
       return;
     }
     if (queued.has(key)) return;
+    if (!counted) markEntered(key);
     queued.add(key);
     waiting.push(key);
+    metrics?.depth(waiting.length);
     pump();
+  }
+
+  function markEntered(key: string): void {
+    if (!metrics) return;
+    metrics.added();
+    if (!enteredAt.has(key)) enteredAt.set(key, now());
   }
 
   function addAfter(key: string, ms: number): void {
@@ -104,14 +145,19 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     while (!stopped && running < options.concurrency && waiting.length > 0) {
       const key = waiting.shift()!;
       queued.delete(key);
-      processing.add(key);
+      const started = now();
+      processing.set(key, started);
       running++;
-      void process(key);
+      if (metrics) {
+        metrics.depth(waiting.length);
+        metrics.queued(Math.max(0, started - (enteredAt.get(key) ?? started)) / 1000);
+        enteredAt.delete(key);
+      }
+      void process(key, started);
     }
   }
 
-  async function process(key: string): Promise<void> {
-    const started = now();
+  async function process(key: string, started: number): Promise<void> {
     let error: unknown;
     let result: ReconcileResult | void = undefined;
     try {
@@ -121,16 +167,19 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     }
     processing.delete(key);
     running--;
-    options.onDone?.(key, now() - started, error);
+    const durationMs = now() - started;
+    metrics?.worked(durationMs / 1000);
+    options.onDone?.(key, durationMs, error);
     if (error !== undefined) {
       const failures = (failureCounts.get(key) ?? 0) + 1;
       failureCounts.set(key, failures);
+      metrics?.retried();
       addAfter(key, Math.min(maxDelay, baseDelay * 2 ** (failures - 1)));
     } else {
       failureCounts.delete(key);
       if (result?.requeueAfterMs !== undefined) addAfter(key, result.requeueAfterMs);
     }
-    if (dirty.delete(key)) add(key);
+    if (dirty.delete(key)) enqueue(key, true);
     pump();
     notifyIdle();
   }
@@ -140,6 +189,18 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     addAfter,
     depth: () => waiting.length,
     inFlight: () => running,
+    unfinishedWorkSeconds() {
+      const at = now();
+      let total = 0;
+      for (const started of processing.values()) total += at - started;
+      return total / 1000;
+    },
+    longestRunningProcessorSeconds() {
+      const at = now();
+      let longest = 0;
+      for (const started of processing.values()) longest = Math.max(longest, at - started);
+      return longest / 1000;
+    },
     failures: (key) => failureCounts.get(key) ?? 0,
     async shutdown() {
       stopped = true;
@@ -147,6 +208,8 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
       delayed.clear();
       waiting.length = 0;
       queued.clear();
+      enteredAt.clear();
+      metrics?.depth(0);
       await new Promise<void>((resolve) => {
         idleWaiters.push(resolve);
         notifyIdle();
