@@ -29,6 +29,19 @@ describe('parseOperatorConfig', () => {
     expect(config.trainerResources).toEqual({ requests: { cpu: '4' }, limits: { memory: '16Gi' } });
   });
 
+  it('reads operator-wide placement defaults for trainer and inference pods', () => {
+    const config = parseOperatorConfig({
+      ...required,
+      MUR_TRAINING_DEFAULTS: '{"nodeSelector":{"pool":"batch"},"tolerations":[{"key":"batch","operator":"Exists"}],"priorityClassName":"low"}',
+      MUR_SERVING_DEFAULTS: '{"serviceAccountName":"forecaster","imagePullSecrets":[{"name":"registry"}],"podAnnotations":{"example.com/team":"desk"}}',
+    });
+    expect(config.trainingDefaults).toEqual({ nodeSelector: { pool: 'batch' }, tolerations: [{ key: 'batch', operator: 'Exists' }], priorityClassName: 'low' });
+    expect(config.servingDefaults.serviceAccountName).toBe('forecaster');
+    expect(parseOperatorConfig(required).servingDefaults).toEqual({});
+    expect(() => parseOperatorConfig({ ...required, MUR_SERVING_DEFAULTS: '{"nodeselector":{}}' })).toThrow(/MUR_SERVING_DEFAULTS\.nodeselector: is not a known field/);
+    expect(() => parseOperatorConfig({ ...required, MUR_TRAINING_DEFAULTS: 'pool=batch' })).toThrow(/MUR_TRAINING_DEFAULTS must be JSON/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => parseOperatorConfig({ MUR_SERVER_IMAGE: 'x' })).toThrow('MUR_TRAINER_IMAGE is required');
     expect(() => parseOperatorConfig({ ...required, MUR_WORKERS: 'many' })).toThrow('MUR_WORKERS "many" must be a whole number from 1 to 256');

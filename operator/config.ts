@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import { envBoolean, envInteger, envLogLevel, envText, requiredEnvText, type Env } from '../core/env.ts';
 import { BadInputError } from '../core/errors.ts';
 import { deepFreeze, firstProblem } from '../core/spec.ts';
+import type { TSchema } from 'typebox';
 import { ResourceRequirementsSchema, type ResourceRequirements } from '../core/crd/kubernetes-types.ts';
+import { PodPlacementSchema, type PodPlacement } from '../core/crd/pod-placement.ts';
 
 /** Everything the operator is configured with, parsed once from the environment at start. */
 export interface OperatorConfig {
@@ -23,6 +25,10 @@ export interface OperatorConfig {
   readonly jobTtlSeconds: number;
   readonly trainerResources: ResourceRequirements;
   readonly serverResources: ResourceRequirements;
+  /** Placement and identity of trainer pods, per field, when a ForecastModel's spec.training gives none. */
+  readonly trainingDefaults: PodPlacement;
+  /** Placement and identity of inference pods, per field, when a ForecastModel's spec.serving gives none. */
+  readonly servingDefaults: PodPlacement;
   readonly clusterDomain: string;
   /** Reconciles in flight at once, per controller. */
   readonly workers: number;
@@ -40,18 +46,27 @@ export interface OperatorConfig {
   readonly logLevel: string;
 }
 
-function resources(env: Env, name: string, fallback: ResourceRequirements): ResourceRequirements {
+/** A JSON variable checked against the CRD schema of the field it defaults, so a typo fails at start. */
+function jsonSetting<T>(env: Env, name: string, schema: TSchema, fallback: T, example: string): T {
   const raw = envText(env, name);
   if (raw === undefined) return fallback;
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    throw new BadInputError(`${name} must be JSON like {"requests":{"cpu":"1"}}`, name, { cause: error });
+    throw new BadInputError(`${name} must be JSON like ${example}`, name, { cause: error });
   }
-  const problem = firstProblem(ResourceRequirementsSchema, value, name);
+  const problem = firstProblem(schema, value, name);
   if (problem) throw new BadInputError(`${problem.field}: ${problem.message}`, problem.field);
-  return value as ResourceRequirements;
+  return value as T;
+}
+
+function resources(env: Env, name: string, fallback: ResourceRequirements): ResourceRequirements {
+  return jsonSetting(env, name, ResourceRequirementsSchema, fallback, '{"requests":{"cpu":"1"}}');
+}
+
+function placement(env: Env, name: string): PodPlacement {
+  return jsonSetting<PodPlacement>(env, name, PodPlacementSchema, {}, '{"nodeSelector":{"pool":"ml"},"priorityClassName":"batch"}');
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -82,6 +97,8 @@ export function parseOperatorConfig(env: Env): Readonly<OperatorConfig> {
     jobTtlSeconds: envInteger(env, 'MUR_JOB_TTL_SECONDS', 86_400, { min: 0, max: 31_536_000 }),
     trainerResources: resources(env, 'MUR_TRAINER_RESOURCES', { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } }),
     serverResources: resources(env, 'MUR_SERVER_RESOURCES', { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } }),
+    trainingDefaults: placement(env, 'MUR_TRAINING_DEFAULTS'),
+    servingDefaults: placement(env, 'MUR_SERVING_DEFAULTS'),
     clusterDomain: envText(env, 'MUR_CLUSTER_DOMAIN') ?? 'cluster.local',
     workers: envInteger(env, 'MUR_WORKERS', 16, { min: 1, max: 256 }),
     resyncSeconds: envInteger(env, 'MUR_RESYNC_SECONDS', 300, { min: 1, max: 86_400 }),

@@ -21,6 +21,11 @@ export const FM_REASONS = {
   invalidSpec: 'InvalidSpec',
   invalidSchedule: 'InvalidSchedule',
   asExpected: 'AsExpected',
+  modelPinned: 'ModelPinned',
+  modelUnpinned: 'ModelUnpinned',
+  notPinned: 'NotPinned',
+  pinnedRunNotFound: 'PinnedRunNotFound',
+  pinnedRunNotSucceeded: 'PinnedRunNotSucceeded',
 } as const;
 
 /** Event and condition reasons of the TrainingRun controller. */

@@ -22,6 +22,11 @@ export const ANNOTATIONS = {
   specHash: 'forecasting.makeusrich.io/spec-hash',
   /** Model version in the inference pod template, so a new model rolls the pods. */
   modelVersion: 'forecasting.makeusrich.io/model-version',
+  /**
+   * On the inference Deployment (not its pod template, so pinning the served run rolls nothing): the pinned run
+   * it serves. It tells a later pass, even after a crash, that unpinning must return to the newest promoted run.
+   */
+  pinnedRun: 'forecasting.makeusrich.io/pinned-run',
   /** Set to "true" on a TrainingRun to promote its model by hand. */
   promote: 'forecasting.makeusrich.io/promote',
   /** When the operator created a run, in milliseconds (creationTimestamp has whole seconds only). */

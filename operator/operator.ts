@@ -45,7 +45,11 @@ export function createOperator(deps: OperatorDeps): Operator {
   const { config, log } = deps;
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? createOperatorMetrics();
-  const observe: RequestObserver = (verb, _path, status) => metrics.apiRequests.inc({ verb, code: String(status) });
+  const observe: RequestObserver = (verb, _path, status, seconds) => {
+    const labels = { verb, code: String(status) };
+    metrics.apiRequests.inc(labels);
+    metrics.apiRequestDuration.observe(labels, seconds);
+  };
   // The election writes its own Lease; every other write is refused unless this replica provably still leads,
   // checked at the moment of sending, since a paused process resumes mid-reconcile with stale caches.
   const electionRest = createKubeRest(deps.kubeConfig, observe);
@@ -63,9 +67,10 @@ export function createOperator(deps: OperatorDeps): Operator {
   }
 
   function queueFor(controller: string, handler: (key: string) => Promise<unknown>): WorkQueue {
-    return createWorkQueue({
+    const queue = createWorkQueue({
       concurrency: config.workers,
       handler: handler as never,
+      metrics: metrics.workQueue.observerFor(controller),
       onDone: (key, ms, error) => {
         metrics.reconciles.inc({ controller, result: error === undefined ? 'success' : 'error' });
         metrics.reconcileDuration.observe({ controller }, ms / 1000);
@@ -74,6 +79,8 @@ export function createOperator(deps: OperatorDeps): Operator {
         log.warn({ controller, key, err: error }, 'reconcile failed; will retry');
       },
     });
+    metrics.workQueue.watch(controller, queue);
+    return queue;
   }
 
   async function startControllers(): Promise<void> {
@@ -95,6 +102,7 @@ export function createOperator(deps: OperatorDeps): Operator {
           s3SecretName: config.s3SecretName,
           tokenSecretName: config.tokenSecretName,
           defaultResources: config.serverResources,
+          defaultPlacement: config.servingDefaults,
           clusterDomain: config.clusterDomain,
         },
       },
@@ -113,10 +121,13 @@ export function createOperator(deps: OperatorDeps): Operator {
         artifactBaseUri: config.artifactBaseUri,
         jobTtlSeconds: config.jobTtlSeconds,
         trainerResources: config.trainerResources,
+        trainerPlacement: config.trainingDefaults,
       },
     });
     queues = { forecastModels: queueFor('forecastmodel', forecastModelReconciler), trainingRuns: queueFor('trainingrun', trainingRunReconciler) };
     metrics.queueDepth.reset();
+    const runs = informers.trainingRuns;
+    metrics.watchTrainingRuns(() => (synced ? runs.list() : []));
     await informers.start();
     if (stopped) return;
     // Handlers stay quiet until every cache is filled, so no reconcile decides on a half-listed world.

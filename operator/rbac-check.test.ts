@@ -4,6 +4,7 @@ import type { ArtifactStore } from '../core/artifact-store.ts';
 import type { ForecastModelSpec } from '../core/crd/forecast-model.ts';
 import { resolveForecastModelSpec } from '../core/crd/resolve.ts';
 import { createLogger } from '../core/logger.ts';
+import { buildInferenceAutoscaler } from './builders/autoscaler.ts';
 import { buildInferenceDeployment, buildInferenceDisruptionBudget, buildInferenceService, type InferenceOptions } from './builders/inference.ts';
 import { createForecastModelReconciler } from './forecast-model/reconcile.ts';
 import { servedModelOf } from './forecast-model/served-model.ts';
@@ -36,7 +37,8 @@ function servingObjects(fm: ForecastModelObject, run: TrainingRunObject, spec: P
   const owner = forecastModelFixture({ ...fm.spec, ...spec });
   const resolved = resolveForecastModelSpec(owner.spec);
   const budget = buildInferenceDisruptionBudget(owner, resolved);
-  return [buildInferenceDeployment(owner, resolved, servedModelOf(run)!, inference), buildInferenceService(owner), ...(budget ? [budget] : [])] as KubeObject[];
+  const autoscaler = buildInferenceAutoscaler(owner, resolved);
+  return [buildInferenceDeployment(owner, resolved, servedModelOf(run)!, inference), buildInferenceService(owner), ...(budget ? [budget] : []), ...(autoscaler ? [autoscaler] : [])] as KubeObject[];
 }
 
 async function reconcileForecastModel(objects: readonly KubeObject[]): Promise<MemoryRest> {
@@ -87,6 +89,16 @@ describe('the RBAC rules grant every request the operator makes', () => {
     ],
     'serving objects of a model the cache does not know (a stale leader)': () => [fm, trainingRunFixture('btc-0', { status: failedRunStatus('btc-0') }), ...servingObjects(fm, trainingRunFixture('btc-9', { status: succeededRunStatus('btc-9') }))],
     'a scale back to one replica': () => [forecastModelFixture({}, { model: servedModelOf(promoted)! }), promoted, ...servingObjects(fm, promoted, { serving: { replicas: 3 } as never })],
+    'autoscaling switched on while serving': () => [
+      forecastModelFixture({ serving: { autoscaling: { minReplicas: 2, maxReplicas: 5 } } as never }, { model: servedModelOf(promoted)! }),
+      promoted,
+      ...servingObjects(fm, promoted),
+    ],
+    'autoscaling switched off again': () => [
+      forecastModelFixture({}, { model: servedModelOf(promoted)! }),
+      promoted,
+      ...servingObjects(fm, promoted, { serving: { autoscaling: { minReplicas: 1, maxReplicas: 5 } } as never }),
+    ],
     'runs beyond the history limits': () => [
       forecastModelFixture({ training: { failedRunsHistoryLimit: 0 } as never }, { model: servedModelOf(promoted)! }),
       promoted,
@@ -135,7 +147,7 @@ describe('the RBAC rules grant every request the operator makes', () => {
   it('informers: list and watch of every cached resource', () => {
     const informers = createOperatorInformers({ rest: {} as KubeRest, kubeConfig: new KubeConfig(), namespaces: [], resyncMs: 60_000, log, routing: { forecastModelChanged: () => undefined, trainingRunChanged: () => undefined } });
     const cached = Object.values(informers).filter((i): i is { resource: { group: string; plural: string } } => typeof i === 'object' && 'resource' in i);
-    expect(cached).toHaveLength(6);
+    expect(cached).toHaveLength(7);
     for (const { resource } of cached) {
       for (const verb of ['list', 'watch']) expect(isAllowed(clusterRules, { verb, apiGroup: resource.group, resource: resource.plural }), `${verb} ${resource.plural}`).toBe(true);
     }

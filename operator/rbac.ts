@@ -32,6 +32,8 @@ export function operatorClusterRules(options: RbacOptions): PolicyRule[] {
     { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list', 'watch', 'create', 'update'] },
     { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch', 'create', 'update'] },
     { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list', 'watch', 'create', 'update', 'delete'] },
+    // Deleted when spec.serving.autoscaling is removed, so a fixed replica count is not scaled away again.
+    { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['list', 'watch', 'create', 'update', 'delete'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create'] },
     { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [options.s3SecretName] },
   ];

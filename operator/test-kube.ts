@@ -121,6 +121,7 @@ export function createMemoryInformers(objects: readonly KubeObject[]): OperatorI
     deployments: of(RESOURCES.deployments),
     services: of(RESOURCES.services),
     disruptionBudgets: of(RESOURCES.disruptionBudgets),
+    autoscalers: of(RESOURCES.autoscalers),
     start: async () => undefined,
     stop: () => undefined,
   };

@@ -3,7 +3,9 @@ import { MarketSpecSchema, ModelSpecSchema } from '../spec.ts';
 import { ConditionListSchema } from './conditions.ts';
 import { literalUnion } from './literal-union.ts';
 import { cronScheduleRules, CRON_SHAPE_PATTERN } from './cron-schedule.ts';
-import { LocalSecretReferenceSchema, nodeSelectorSchema, ResourceRequirementsSchema, tolerationListSchema } from './kubernetes-types.ts';
+import { LocalSecretReferenceSchema, ResourceRequirementsSchema } from './kubernetes-types.ts';
+import { podPlacementProperties } from './pod-placement.ts';
+import { AutoscalingSchema, servingRules } from './serving-scale.ts';
 import { PROMOTION_METRICS, RunMetricsSchema } from './metrics.ts';
 
 /** How a newly trained model is judged before it replaces the served one. */
@@ -15,8 +17,7 @@ export const ARTIFACT_RETENTION_POLICIES = ['Delete', 'Keep'] as const;
 export const jobSettingsProperties = {
   gpu: Type.Boolean({ default: false, description: 'request one nvidia.com/gpu and schedule on GPU nodes' }),
   resources: Type.Optional(ResourceRequirementsSchema),
-  nodeSelector: Type.Optional(nodeSelectorSchema('node labels the trainer pod must match')),
-  tolerations: Type.Optional(tolerationListSchema('taints the trainer pod tolerates')),
+  ...podPlacementProperties('trainer'),
   activeDeadlineSeconds: Type.Integer({ minimum: 60, maximum: 604_800, default: 7200, description: 'the Job fails when training runs longer' }),
   backoffLimit: Type.Integer({ minimum: 0, maximum: 10, default: 1, description: 'pod retries before the Job fails' }),
   artifactRetention: literalUnion(ARTIFACT_RETENTION_POLICIES, {
@@ -72,11 +73,25 @@ export const PromotionSchema = Type.Object(
 /** spec.serving of a ForecastModel. */
 export const ServingSchema = Type.Object(
   {
-    replicas: Type.Integer({ minimum: 1, maximum: 50, default: 1, description: 'inference pods; more than one also gets a PodDisruptionBudget' }),
+    // No schema default: a defaulted value could not be told apart from one the user set, and the rule
+    // against setting it together with autoscaling needs that. resolveForecastModelSpec resolves it to 1.
+    replicas: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 50, description: 'inference pods (1 when absent); more than one also gets a PodDisruptionBudget; not with autoscaling' }),
+    ),
+    autoscaling: Type.Optional(AutoscalingSchema),
+    pinnedRun: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 253,
+        pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+        description: 'serve this succeeded TrainingRun whatever the promotion policy says (rollback); remove to return to the newest promoted run',
+      }),
+    ),
     resources: Type.Optional(ResourceRequirementsSchema),
     tokenSecretRef: Type.Optional(LocalSecretReferenceSchema),
+    ...podPlacementProperties('inference'),
   },
-  { additionalProperties: false, default: {}, description: 'the inference Deployment' },
+  { additionalProperties: false, default: {}, description: 'the inference Deployment', 'x-kubernetes-validations': servingRules() },
 );
 
 /** ForecastModel.spec: what to forecast, how to train and how to serve it. */
@@ -124,4 +139,4 @@ export type PromotionPolicy = (typeof PROMOTION_POLICIES)[number];
 export type ArtifactRetention = (typeof ARTIFACT_RETENTION_POLICIES)[number];
 
 /** Condition types a ForecastModel reports. */
-export const FORECAST_MODEL_CONDITIONS = { ready: 'Ready', trained: 'Trained', serving: 'Serving', degraded: 'Degraded' } as const;
+export const FORECAST_MODEL_CONDITIONS = { ready: 'Ready', trained: 'Trained', serving: 'Serving', degraded: 'Degraded', pinned: 'Pinned' } as const;

@@ -38,6 +38,34 @@ describe('resolveForecastModelSpec', () => {
   });
 });
 
+describe('resolveForecastModelSpec: serving scale', () => {
+  it('resolves replicas to 1 when neither replicas nor autoscaling is given, and to minReplicas while autoscaling', () => {
+    expect(resolveForecastModelSpec({ market, serving: { replicas: 3 } }).serving.replicas).toBe(3);
+    const autoscaled = resolveForecastModelSpec({ market, serving: { autoscaling: { maxReplicas: 5 } } }).serving;
+    expect(autoscaled).toEqual({ replicas: 1, autoscaling: { minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 80 } });
+    expect(resolveForecastModelSpec({ market, serving: { autoscaling: { minReplicas: 2, maxReplicas: 5 } } }).serving.replicas).toBe(2);
+  });
+
+  it('refuses replicas together with autoscaling, and a floor above the ceiling', () => {
+    expect(() => resolveForecastModelSpec({ market, serving: { replicas: 2, autoscaling: { maxReplicas: 5 } } })).toThrow(/spec\.serving\.replicas: must not be set together with autoscaling/);
+    expect(() => resolveForecastModelSpec({ market, serving: { autoscaling: { minReplicas: 6, maxReplicas: 5 } } })).toThrow(/spec\.serving\.autoscaling\.minReplicas/);
+    expect(() => resolveForecastModelSpec({ market, serving: { autoscaling: { minReplicas: 2 } } })).toThrow(/spec\.serving\.autoscaling\.maxReplicas: is required/);
+  });
+
+  it('accepts typed placement fields on serving and training and refuses unknown ones', () => {
+    const spec = resolveForecastModelSpec({
+      market,
+      serving: { pinnedRun: 'btc-1', priorityClassName: 'high', affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } } },
+      training: { serviceAccountName: 'trainer', imagePullSecrets: [{ name: 'registry' }] },
+    });
+    expect(spec.serving.pinnedRun).toBe('btc-1');
+    expect(spec.training.imagePullSecrets).toEqual([{ name: 'registry' }]);
+    expect(() => resolveForecastModelSpec({ market, serving: { affinity: { nodeAffinity: { required: {} } } } })).toThrow(/spec\.serving\.affinity\.nodeAffinity\.required: is not a known field/);
+    expect(() => resolveForecastModelSpec({ market, serving: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'Sometimes' }] } })).toThrow(/whenUnsatisfiable/);
+    expect(() => resolveForecastModelSpec({ market, serving: { podLabels: { team: 'not a label value' } } })).toThrow(/spec\.serving\.podLabels/);
+  });
+});
+
 describe('resolveTrainingRunSpec', () => {
   it('defaults a hand-written run to a Manual retrain', () => {
     const spec = resolveTrainingRunSpec({ forecastModel: 'btc', market });

@@ -11,9 +11,15 @@ export interface ResolvedForecastModelSpec {
   readonly model: ModelSpec;
   readonly training: Static<typeof ForecastTrainingSchema>;
   readonly promotion: Static<typeof PromotionSchema>;
-  readonly serving: Static<typeof ServingSchema>;
+  readonly serving: ResolvedServing;
   readonly suspend: boolean;
 }
+
+/**
+ * spec.serving with replicas resolved: the user's count, else autoscaling.minReplicas (the floor the
+ * PodDisruptionBudget follows), else 1. `autoscaling` set means the HorizontalPodAutoscaler owns the count.
+ */
+export type ResolvedServing = Omit<Static<typeof ServingSchema>, 'replicas'> & { readonly replicas: number };
 
 /** TrainingRun spec with every default applied. */
 export interface ResolvedTrainingRunSpec {
@@ -37,10 +43,20 @@ function resolve<T>(schema: TSchema, input: unknown, source: string, objects: re
 
 /** Validate a ForecastModel spec and apply defaults; throws BadInputError naming the first offending field. */
 export function resolveForecastModelSpec(input: unknown, source = 'spec'): ResolvedForecastModelSpec {
-  const spec = resolve<ResolvedForecastModelSpec>(ForecastModelSpecSchema, input, source, ['model', 'training', 'promotion', 'serving']);
+  const spec = resolve<ResolvedForecastModelSpec & { serving: Static<typeof ServingSchema> }>(ForecastModelSpecSchema, input, source, ['model', 'training', 'promotion', 'serving']);
   // The quantile rules live in the trainer's parser; checking here reports them on the ForecastModel.
   parseTrainingSpec({ market: spec.market, model: spec.model }, source);
-  return spec;
+  return deepFreeze({ ...spec, serving: resolveServing(spec.serving, `${source}.serving`) });
+}
+
+// The API server's CEL rules repeated, for objects written before the CRD carried them.
+function resolveServing(serving: Static<typeof ServingSchema>, source: string): ResolvedServing {
+  const { autoscaling, replicas } = serving;
+  if (autoscaling && replicas !== undefined) throw new BadInputError(`${source}.replicas: must not be set together with autoscaling`, `${source}.replicas`);
+  if (autoscaling && autoscaling.minReplicas > autoscaling.maxReplicas) {
+    throw new BadInputError(`${source}.autoscaling.minReplicas: must not exceed maxReplicas`, `${source}.autoscaling.minReplicas`);
+  }
+  return deepFreeze({ ...serving, replicas: replicas ?? autoscaling?.minReplicas ?? 1 });
 }
 
 /** Validate a TrainingRun spec and apply defaults; throws BadInputError naming the first offending field. */

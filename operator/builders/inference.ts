@@ -2,9 +2,11 @@ import type { V1Deployment, V1ObjectMeta, V1PodDisruptionBudget, V1Service } fro
 import { API_GROUP_VERSION, FORECAST_MODEL_NAMES } from '../../core/crd/group.ts';
 import type { ServedModel } from '../../core/crd/forecast-model.ts';
 import type { ResourceRequirements } from '../../core/crd/kubernetes-types.ts';
+import type { PodPlacement } from '../../core/crd/pod-placement.ts';
 import type { ResolvedForecastModelSpec } from '../../core/crd/resolve.ts';
 import { controllerReference, type DeploymentObject, type ForecastModelObject } from '../kube/objects.ts';
 import { ANNOTATIONS, LABELS, MANAGED_BY, labelValue, servingName, shortHash } from '../naming.ts';
+import { effectivePlacement, placementPodFields, podAnnotations, podLabels } from './pod-placement.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 
@@ -25,13 +27,17 @@ export interface InferenceOptions {
   readonly tokenSecretName: string;
   readonly defaultResources: ResourceRequirements;
   readonly clusterDomain: string;
+  /** Operator-wide placement and identity of inference pods, per field, when spec.serving sets none. */
+  readonly defaultPlacement?: PodPlacement;
 }
 
-function selectorLabels(fm: ForecastModelObject): Record<string, string> {
+/** Labels the inference Deployment, Service and PodDisruptionBudget select pods by. */
+export function selectorLabels(fm: ForecastModelObject): Record<string, string> {
   return { [LABELS.name]: 'mur-inference', [LABELS.instance]: servingName(fm.metadata.name) };
 }
 
-function commonLabels(fm: ForecastModelObject): Record<string, string> {
+/** Labels of every inference object and pod. */
+export function commonLabels(fm: ForecastModelObject): Record<string, string> {
   return {
     ...selectorLabels(fm),
     [LABELS.component]: 'inference',
@@ -42,7 +48,7 @@ function commonLabels(fm: ForecastModelObject): Record<string, string> {
 }
 
 /** Record the hash of the desired object in its own annotations, so "nothing changed" costs no write. */
-function withDesiredHash<T extends { metadata?: V1ObjectMeta }>(object: T): T {
+export function withDesiredHash<T extends { metadata?: V1ObjectMeta }>(object: T): T {
   const hash = shortHash(object, 16);
   return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, [ANNOTATIONS.desiredHash]: hash } } };
 }
@@ -53,9 +59,10 @@ export function desiredHashOf(object: unknown): string | undefined {
 }
 
 /** The inference Deployment serving `model`: rolling update without losing capacity, probes on /readyz and /healthz. */
-export function buildInferenceDeployment(fm: ForecastModelObject, spec: ResolvedForecastModelSpec, model: ServedModel, options: InferenceOptions): V1Deployment {
+export function buildInferenceDeployment(fm: ForecastModelObject, spec: ResolvedForecastModelSpec, model: ServedModel, options: InferenceOptions, pinnedRun?: string): V1Deployment {
   const labels = commonLabels(fm);
   const tokenSecret = spec.serving.tokenSecretRef?.name ?? options.tokenSecretName;
+  const placement = effectivePlacement(spec.serving, options.defaultPlacement ?? {});
   return withDesiredHash<V1Deployment>({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -63,19 +70,23 @@ export function buildInferenceDeployment(fm: ForecastModelObject, spec: Resolved
       name: servingName(fm.metadata.name),
       namespace: fm.metadata.namespace,
       labels,
+      ...(pinnedRun ? { annotations: { [ANNOTATIONS.pinnedRun]: pinnedRun } } : {}),
       ownerReferences: [controllerReference(fm, API_GROUP_VERSION, FORECAST_MODEL_NAMES.kind)],
     },
     spec: {
-      replicas: spec.serving.replicas,
+      // While autoscaling the HorizontalPodAutoscaler owns the count: leaving it out keeps the desired hash
+      // (and so the operator) from reacting to its scaling; the reconciler keeps the live value on replace.
+      ...(spec.serving.autoscaling ? {} : { replicas: spec.serving.replicas }),
       revisionHistoryLimit: 3,
       selector: { matchLabels: selectorLabels(fm) },
       // Never drop below the wanted replica count while a new model rolls out.
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels, annotations: { [ANNOTATIONS.modelVersion]: model.version } },
+        metadata: { labels: podLabels(placement, labels), annotations: podAnnotations(placement, { [ANNOTATIONS.modelVersion]: model.version })! },
         spec: {
           automountServiceAccountToken: false,
           securityContext: restrictedPodSecurityContext(),
+          ...placementPodFields(placement, selectorLabels(fm)),
           containers: [
             {
               name: SERVER_CONTAINER,
@@ -137,8 +148,9 @@ export function buildInferenceService(fm: ForecastModelObject): V1Service {
   });
 }
 
-/** A PodDisruptionBudget letting node drains take one inference pod at a time; only when replicas > 1. */
+/** A PodDisruptionBudget letting node drains take one inference pod at a time; only when the replica floor (replicas or minReplicas) is above 1. */
 export function buildInferenceDisruptionBudget(fm: ForecastModelObject, spec: ResolvedForecastModelSpec): V1PodDisruptionBudget | undefined {
+  // Under autoscaling spec.serving.replicas is resolved to minReplicas, the count the autoscaler never goes below.
   if (spec.serving.replicas <= 1) return undefined;
   return withDesiredHash<V1PodDisruptionBudget>({
     apiVersion: 'policy/v1',

@@ -1,9 +1,11 @@
 import type { V1Job, V1Toleration } from '@kubernetes/client-node';
 import { API_GROUP_VERSION, TRAINING_RUN_NAMES } from '../../core/crd/group.ts';
 import type { ResourceRequirements } from '../../core/crd/kubernetes-types.ts';
+import type { PodPlacement } from '../../core/crd/pod-placement.ts';
 import { trainerSpecOf, type ResolvedTrainingRunSpec } from '../../core/crd/resolve.ts';
 import { controllerReference, type TrainingRunObject } from '../kube/objects.ts';
 import { LABELS, MANAGED_BY, labelValue, trainingJobName } from '../naming.ts';
+import { effectivePlacement, placementPodFields, podAnnotations, podLabels } from './pod-placement.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 
@@ -23,13 +25,13 @@ export interface TrainingJobOptions {
   readonly ttlSecondsAfterFinished: number;
   /** Requests and limits when the run names none. */
   readonly defaultResources: ResourceRequirements;
+  /** Operator-wide placement and identity of trainer pods, per field, when the run sets none. */
+  readonly defaultPlacement?: PodPlacement;
 }
 
-function gpuTolerations(gpu: boolean, tolerations: readonly V1Toleration[]): V1Toleration[] {
-  const list = [...tolerations];
+function gpuTolerations(gpu: boolean, tolerations: readonly { key?: string }[]): V1Toleration[] {
   // GPU node pools are commonly tainted nvidia.com/gpu:NoSchedule; without this a GPU run would never schedule.
-  if (gpu && !list.some((t) => t.key === GPU_RESOURCE)) list.push({ key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' });
-  return list;
+  return gpu && !tolerations.some((t) => t.key === GPU_RESOURCE) ? [{ key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' }] : [];
 }
 
 /** The trainer Job of a TrainingRun (`<run>-train`), owned by the run. Pure: same inputs, same Job. */
@@ -46,7 +48,9 @@ export function buildTrainingJob(run: TrainingRunObject, spec: ResolvedTrainingR
     [LABELS.forecastModel]: labelValue(spec.forecastModel),
     [LABELS.trainingRun]: labelValue(run.metadata.name),
   };
-  const tolerations = gpuTolerations(settings.gpu, (settings.tolerations ?? []) as V1Toleration[]);
+  const placement = effectivePlacement(settings, options.defaultPlacement ?? {});
+  const selector = { [LABELS.name]: 'mur-trainer', [LABELS.forecastModel]: labelValue(spec.forecastModel) };
+  const annotations = podAnnotations(placement);
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -61,13 +65,12 @@ export function buildTrainingJob(run: TrainingRunObject, spec: ResolvedTrainingR
       activeDeadlineSeconds: settings.activeDeadlineSeconds,
       ttlSecondsAfterFinished: options.ttlSecondsAfterFinished,
       template: {
-        metadata: { labels },
+        metadata: { labels: podLabels(placement, labels), ...(annotations ? { annotations } : {}) },
         spec: {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
           securityContext: restrictedPodSecurityContext(),
-          ...(settings.nodeSelector ? { nodeSelector: { ...settings.nodeSelector } } : {}),
-          ...(tolerations.length > 0 ? { tolerations } : {}),
+          ...placementPodFields(placement, selector, gpuTolerations(settings.gpu, placement.tolerations ?? [])),
           containers: [
             {
               name: TRAINER_CONTAINER,

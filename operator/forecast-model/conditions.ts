@@ -16,6 +16,8 @@ export interface ConditionInputs {
   readonly served: ServedModel | undefined;
   readonly servingReady: boolean;
   readonly lastRejection: string | undefined;
+  /** Why spec.serving.pinnedRun cannot be served. */
+  readonly pinProblem?: { readonly reason: string; readonly message: string };
 }
 
 /** The Ready, Trained, Serving and Degraded conditions, in that order. */
@@ -45,7 +47,9 @@ export function forecastModelConditions(input: ConditionInputs): ConditionUpdate
     ? { type: FORECAST_MODEL_CONDITIONS.degraded, status: 'True', reason: FM_REASONS.invalidSpec, message: input.specError }
     : input.scheduleError
       ? { type: FORECAST_MODEL_CONDITIONS.degraded, status: 'True', reason: FM_REASONS.invalidSchedule, message: input.scheduleError }
-      : newestFinished && runPhase(newestFinished) === 'Failed'
+      : input.pinProblem
+        ? { type: FORECAST_MODEL_CONDITIONS.degraded, status: 'True', reason: input.pinProblem.reason, message: input.pinProblem.message }
+        : newestFinished && runPhase(newestFinished) === 'Failed'
         ? { type: FORECAST_MODEL_CONDITIONS.degraded, status: 'True', reason: FM_REASONS.runFailed, message: `${newestFinished.metadata.name} failed${served ? `; still serving ${served.version}` : ''}: ${failedMessage}` }
         : { type: FORECAST_MODEL_CONDITIONS.degraded, status: 'False', reason: FM_REASONS.asExpected, message: '' };
   const ready: ConditionUpdate = { ...serving, type: FORECAST_MODEL_CONDITIONS.ready };

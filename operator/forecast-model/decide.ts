@@ -1,27 +1,24 @@
-import type { V1Deployment, V1PodDisruptionBudget, V1Service } from '@kubernetes/client-node';
+import type { V1Deployment, V1PodDisruptionBudget, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { findCondition, setConditions, kubeTime } from '../../core/crd/conditions.ts';
 import { FORECAST_MODEL_CONDITIONS, type ForecastModelStatus } from '../../core/crd/forecast-model.ts';
 import { resolveForecastModelSpec, type ResolvedForecastModelSpec } from '../../core/crd/resolve.ts';
 import type { TrainingRunStatus } from '../../core/crd/training-run.ts';
 import { describeError } from '../../core/errors.ts';
-import {
-  buildInferenceDeployment,
-  buildInferenceDisruptionBudget,
-  buildInferenceService,
-  desiredHashOf,
-  inferenceEndpoint,
-  type InferenceOptions,
-} from '../builders/inference.ts';
+import { inferenceEndpoint, type InferenceOptions } from '../builders/inference.ts';
 import { FM_REASONS, type EventIntent } from '../events.ts';
 import type { DeploymentObject, ForecastModelObject, KubeObject, TrainingRunObject } from '../kube/objects.ts';
 import { statusDiffers } from '../kube/status-patch.ts';
 import { forecastModelConditions } from './conditions.ts';
 import { runsToPrune } from './history.ts';
+import { deployedPinnedRun, lookUpPinnedRun, newestPromotedModel, pinReport } from './pinning.ts';
 import { decidePromotions } from './promotion-step.ts';
 import { createdAt, newestFirst } from './run-facts.ts';
 import { nextScheduledTime } from './schedule.ts';
 import { observedServedModel } from './served-model.ts';
+import { decideServing, type ChildChange, type ChildWrite } from './serving-step.ts';
 import { newTrainingRun, trainingTrigger } from './training-trigger.ts';
+
+export type { ChildChange, ChildDelete, ChildWrite } from './serving-step.ts';
 
 /** What the ForecastModel controller observed: the object, its runs and its serving objects. */
 export interface ForecastModelObservation {
@@ -31,23 +28,9 @@ export interface ForecastModelObservation {
   readonly deployment?: DeploymentObject;
   readonly service?: KubeObject;
   readonly disruptionBudget?: KubeObject;
+  readonly autoscaler?: KubeObject;
   readonly now: Date;
 }
-
-/** Creating or replacing one owned object. */
-export interface ChildWrite<T> {
-  readonly action: 'create' | 'replace';
-  readonly object: T;
-}
-
-/** Deleting one owned object. */
-export interface ChildDelete {
-  readonly action: 'delete';
-  readonly name: string;
-}
-
-/** A change to one owned object. */
-export type ChildChange<T> = ChildWrite<T> | ChildDelete;
 
 /** Everything the ForecastModel controller should do, decided without side effects. */
 export interface ForecastModelPlan {
@@ -60,8 +43,10 @@ export interface ForecastModelPlan {
    */
   readonly deployment?: ChildWrite<V1Deployment>;
   readonly service?: ChildWrite<V1Service>;
-  /** Deleted when the ForecastModel scales back to one replica. */
+  /** Deleted when the replica floor drops back to one. */
   readonly disruptionBudget?: ChildChange<V1PodDisruptionBudget>;
+  /** Exists while spec.serving.autoscaling is set. */
+  readonly autoscaler?: ChildChange<V2HorizontalPodAutoscaler>;
   readonly status: ForecastModelStatus;
   readonly statusChanged: boolean;
   readonly events: readonly EventIntent[];
@@ -72,18 +57,6 @@ export interface ForecastModelPlan {
 /** Operator settings the decision depends on. */
 export interface ForecastModelSettings {
   readonly inference: InferenceOptions;
-}
-
-function childWrite<T>(desired: T, observed: KubeObject | undefined): ChildWrite<T> | undefined {
-  if (!observed) return { action: 'create', object: desired };
-  return desiredHashOf(observed) === desiredHashOf(desired) ? undefined : { action: 'replace', object: desired };
-}
-
-function rolledOut(deployment: DeploymentObject | undefined, desired: V1Deployment): boolean {
-  if (!deployment || desiredHashOf(deployment) !== desiredHashOf(desired)) return false;
-  const want = desired.spec?.replicas ?? 1;
-  const status = deployment.status ?? {};
-  return (status.observedGeneration ?? 0) >= (deployment.metadata.generation ?? 0) && (status.updatedReplicas ?? 0) >= want && (status.availableReplicas ?? 0) >= want;
 }
 
 /** Decide what the ForecastModel controller does for one ForecastModel. Pure: (observation, settings) => plan. */
@@ -106,8 +79,17 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
 
   // Status is a cache: the served model is read from the Deployment and the runs when status lost it.
   const observed = observedServedModel(previous.model, runs, observation.deployment);
-  const promotion = decidePromotions(spec, runs, observed, previous.model);
-  const served = promotion.served;
+  const pinnedRun = spec.serving.pinnedRun;
+  const pin = pinnedRun ? lookUpPinnedRun(pinnedRun, runs) : undefined;
+  const wasPinned = deployedPinnedRun(observation.deployment);
+  // While pinned, and on the pass that unpins, promotion follows its own track (the newest promoted run)
+  // instead of the pinned model the Deployment serves, so unpinning returns to it.
+  const track = pinnedRun || wasPinned ? (newestPromotedModel(runs) ?? observed) : observed;
+  const promotion = decidePromotions(spec, runs, track, previous.model);
+  const pinnedModel = pin && 'model' in pin ? pin.model : undefined;
+  // A pin that cannot be served changes nothing: the model served now keeps serving.
+  const served = pinnedModel ?? (pinnedRun ? observed : promotion.served);
+  const pinProblem = pin && 'problem' in pin ? pin.problem : undefined;
 
   let due: Date | undefined;
   let scheduleError: string | undefined;
@@ -122,13 +104,24 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
   const createRun = trigger ? newTrainingRun(fm, spec, trigger, now) : undefined;
   if (createRun && spec.training.schedule && !scheduleError) due = nextScheduledTime(spec.training.schedule, now);
 
-  const deployment = served ? buildInferenceDeployment(fm, spec, served, settings.inference) : undefined;
-  const budget = served ? buildInferenceDisruptionBudget(fm, spec) : undefined;
-  const servingReady = deployment ? rolledOut(observation.deployment, deployment) : false;
+  const servingRecord = pinnedModel ? pinnedRun : pinnedRun ? wasPinned : undefined;
+  const serving = decideServing(fm, spec, served, observation, settings.inference, servingRecord);
+  const pinning = pinReport(pinnedRun, pin, served, previous);
 
   const conditions = setConditions(
     previous.conditions,
-    forecastModelConditions({ spec, ...(scheduleError ? { scheduleError } : {}), runs: createRun ? [createRun, ...runs] : runs, served, servingReady, lastRejection: promotion.lastRejection }),
+    [
+      ...forecastModelConditions({
+        spec,
+        ...(scheduleError ? { scheduleError } : {}),
+        ...(pinProblem ? { pinProblem } : {}),
+        runs: createRun ? [createRun, ...runs] : runs,
+        served,
+        servingReady: serving.ready,
+        lastRejection: promotion.lastRejection,
+      }),
+      ...(pinning.condition ? [pinning.condition] : []),
+    ],
     now,
     generation,
   );
@@ -141,19 +134,25 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
     ...(due ? { nextTrainingAt: kubeTime(due) } : {}),
   };
 
-  const events = [...promotion.events];
+  // A model promoted while pinned waits for the unpin; say so where the promotion is reported.
+  const events = [...promotion.events.map((e) => (pinnedModel && e.reason === FM_REASONS.modelPromoted ? { ...e, message: `${e.message}; pinned run ${pinnedRun} keeps serving until unpinned` } : e)), ...pinning.events];
   if (createRun) events.unshift({ type: 'Normal', reason: FM_REASONS.trainingRunCreated, message: `created TrainingRun ${createRun.metadata.name} (${trigger!.reason})` });
   if (scheduleError && !alreadyReported(previous, FM_REASONS.invalidSchedule, scheduleError)) events.push({ type: 'Warning', reason: FM_REASONS.invalidSchedule, message: scheduleError });
-  const protectedRuns = new Set([previous.model?.trainingRun, observed?.trainingRun, served?.trainingRun, runs[0]?.metadata.name].filter((n): n is string => !!n));
+  // A pinned run is kept even before it succeeds or after it was found missing: it is what the user asked for.
+  // The newest run the operator started records which settings were trained: pruned, the next pass would
+  // see changed settings and train again.
+  const newestOwn = runs.find((r) => r.spec.reason !== 'Manual')?.metadata.name;
+  const kept = [previous.model?.trainingRun, observed?.trainingRun, served?.trainingRun, track?.trainingRun, pinnedRun, wasPinned, newestOwn, runs[0]?.metadata.name];
+  const protectedRuns = new Set(kept.filter((n): n is string => !!n));
 
   return {
     ...(createRun ? { createRun } : {}),
     deleteRuns: runsToPrune(runs, spec.training, protectedRuns),
     runStatusUpdates: promotion.updates,
-    // With no model known, the serving objects are left as they are: whatever they serve beats serving nothing.
-    ...(deployment ? optional('deployment', childWrite(deployment, observation.deployment)) : {}),
-    ...(served ? optional('service', childWrite(buildInferenceService(fm), observation.service)) : {}),
-    ...(served ? optional('disruptionBudget', budget ? childWrite(budget, observation.disruptionBudget) : removal(observation.disruptionBudget)) : {}),
+    ...(serving.deployment ? { deployment: serving.deployment } : {}),
+    ...(serving.service ? { service: serving.service } : {}),
+    ...(serving.disruptionBudget ? { disruptionBudget: serving.disruptionBudget } : {}),
+    ...(serving.autoscaler ? { autoscaler: serving.autoscaler } : {}),
     status,
     statusChanged: statusDiffers(previous, status),
     events,
@@ -161,16 +160,8 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
   };
 }
 
-function removal(observed: KubeObject | undefined): ChildDelete | undefined {
-  return observed ? { action: 'delete', name: observed.metadata.name } : undefined;
-}
-
 /** True when the Trained condition already reports this problem, so its Event was recorded once. */
 function alreadyReported(previous: ForecastModelStatus, reason: string, message: string): boolean {
   const trained = findCondition(previous.conditions, FORECAST_MODEL_CONDITIONS.trained);
   return trained?.reason === reason && trained.message === message;
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -100,3 +100,17 @@ describe('createForecastModelReconciler: a promotion killed at any write converg
     });
   }
 });
+
+describe('createForecastModelReconciler: autoscaling', () => {
+  it('rolls a new model without resetting the count the autoscaler set', async () => {
+    const objects = beforePromotion(true);
+    const autoscaled = forecastModelFixture({ promotion: { policy: 'Always', metric: 'mase' }, serving: { autoscaling: { minReplicas: 2, maxReplicas: 8 } } as never }, (objects[0] as ForecastModelObject).status);
+    const deployment = objects[3] as DeploymentObject;
+    const memory = seeded([autoscaled, objects[1]!, objects[2]!, { ...deployment, spec: { ...deployment.spec, replicas: 6 } } as KubeObject, objects[4]!]);
+    await pass(memory);
+    const rolled = find<DeploymentObject>(memory, 'Deployment', 'btc-forecast');
+    expect(deployedModelOf(rolled)?.version).toBe('btc-2');
+    expect(rolled?.spec?.replicas).toBe(6);
+    expect(writesOf(memory).map((r) => `${r.method} ${r.path.split('/').at(-1)}`)).toContain('POST horizontalpodautoscalers');
+  });
+});

@@ -22,10 +22,16 @@ export interface ForecastModelReconcilerDeps {
 /** Reconcile one ForecastModel: gather from the caches, decide (pure), act on the API. */
 export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps): (key: string) => Promise<ReconcileResult | void> {
   const { rest, informers } = deps;
+  const caches = new Map<ResourceType, OperatorInformers['services']>([
+    [RESOURCES.deployments, informers.deployments],
+    [RESOURCES.services, informers.services],
+    [RESOURCES.disruptionBudgets, informers.disruptionBudgets],
+    [RESOURCES.autoscalers, informers.autoscalers],
+  ]);
 
   async function applyChild(resource: ResourceType, namespace: string, change: ChildChange<{ metadata?: { name?: string } }> | undefined, observed: KubeObject | undefined): Promise<void> {
     if (!change) return;
-    const cache = resource === RESOURCES.deployments ? informers.deployments : resource === RESOURCES.services ? informers.services : informers.disruptionBudgets;
+    const cache = caches.get(resource)!;
     try {
       if (change.action === 'delete') {
         await rest.delete(resourcePath(resource, namespace, change.name));
@@ -55,6 +61,7 @@ export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps)
     const deployment = informers.deployments.get(namespace, serving);
     const service = informers.services.get(namespace, serving);
     const disruptionBudget = informers.disruptionBudgets.get(namespace, serving);
+    const autoscaler = informers.autoscalers.get(namespace, serving);
     const plan = decideForecastModel(
       {
         forecastModel: fm,
@@ -62,6 +69,7 @@ export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps)
         ...(deployment ? { deployment } : {}),
         ...(service ? { service } : {}),
         ...(disruptionBudget ? { disruptionBudget } : {}),
+        ...(autoscaler ? { autoscaler } : {}),
         now: deps.now(),
       },
       deps.settings,
@@ -81,6 +89,7 @@ export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps)
     }
     await applyChild(RESOURCES.services, namespace, plan.service, service);
     await applyChild(RESOURCES.disruptionBudgets, namespace, plan.disruptionBudget, disruptionBudget);
+    await applyChild(RESOURCES.autoscalers, namespace, plan.autoscaler, autoscaler);
     if (plan.createRun) {
       try {
         informers.trainingRuns.upsert(await rest.create<TrainingRunObject>(resourcePath(RESOURCES.trainingRuns, namespace), plan.createRun));
@@ -111,12 +120,18 @@ export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps)
   };
 }
 
-/** A replacement body keeping what the API server owns: the resourceVersion, and a Service's allocated IPs. */
+/**
+ * A replacement body keeping what others own: the resourceVersion, a Service's allocated IPs, and a
+ * Deployment's replica count when the desired object leaves it to the HorizontalPodAutoscaler (a PUT
+ * without it would reset it to one).
+ */
 function withPreservedFields(resource: ResourceType, desired: KubeObject, observed: KubeObject): KubeObject {
   const body = { ...desired, metadata: { ...desired.metadata, resourceVersion: observed.metadata.resourceVersion } } as KubeObject & { spec?: Record<string, unknown> };
   if (resource === RESOURCES.services) {
     const allocated = (observed as { spec?: { clusterIP?: string; clusterIPs?: string[] } }).spec;
     body.spec = { ...body.spec, ...(allocated?.clusterIP ? { clusterIP: allocated.clusterIP } : {}), ...(allocated?.clusterIPs ? { clusterIPs: allocated.clusterIPs } : {}) };
   }
+  const replicas = (observed as { spec?: { replicas?: number } }).spec?.replicas;
+  if (resource === RESOURCES.deployments && body.spec?.replicas === undefined && replicas !== undefined) body.spec = { ...body.spec, replicas };
   return body;
 }

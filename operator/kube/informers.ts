@@ -16,6 +16,7 @@ export interface OperatorInformers {
   readonly deployments: Informer<DeploymentObject>;
   readonly services: Informer<KubeObject>;
   readonly disruptionBudgets: Informer<KubeObject>;
+  readonly autoscalers: Informer<KubeObject>;
   start(): Promise<void>;
   stop(): void;
 }
@@ -119,13 +120,14 @@ export function createOperatorInformers(options: OperatorInformerOptions): Opera
     deployments: createInformer<DeploymentObject>({ ...common, resource: RESOURCES.deployments, labelSelector: managed, transform: slimDeployment, onChange: toForecastModelOwner }),
     services: createInformer<KubeObject>({ ...common, resource: RESOURCES.services, labelSelector: managed, transform: slim(['clusterIP', 'clusterIPs']), onChange: toForecastModelOwner }),
     disruptionBudgets: createInformer<KubeObject>({ ...common, resource: RESOURCES.disruptionBudgets, labelSelector: managed, transform: slim([]), onChange: toForecastModelOwner }),
+    autoscalers: createInformer<KubeObject>({ ...common, resource: RESOURCES.autoscalers, labelSelector: managed, transform: slim([]), onChange: toForecastModelOwner }),
   };
   const all = Object.values(informers) as Informer<KubeObject>[];
   return {
     ...informers,
     // Children first: a controller woken by its own kind must find the objects it owns already cached.
     start: async () => {
-      await Promise.all([informers.jobs, informers.deployments, informers.services, informers.disruptionBudgets].map((i) => i.start()));
+      await Promise.all([informers.jobs, informers.deployments, informers.services, informers.disruptionBudgets, informers.autoscalers].map((i) => i.start()));
       await informers.trainingRuns.start();
       await informers.forecastModels.start();
     },

@@ -17,6 +17,7 @@ export const RESOURCES = {
   deployments: { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment' },
   services: { group: '', version: 'v1', plural: 'services', kind: 'Service' },
   disruptionBudgets: { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget' },
+  autoscalers: { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler' },
   events: { group: '', version: 'v1', plural: 'events', kind: 'Event' },
   secrets: { group: '', version: 'v1', plural: 'secrets', kind: 'Secret' },
   leases: { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease' },

@@ -4,6 +4,7 @@ import { API_GROUP_VERSION, FORECAST_MODEL_NAMES } from '../../core/crd/group.ts
 import { resolveTrainingRunSpec, type ResolvedTrainingRunSpec } from '../../core/crd/resolve.ts';
 import { TRAINING_RUN_CONDITIONS, type TrainingRunPhase, type TrainingRunStatus } from '../../core/crd/training-run.ts';
 import { describeError } from '../../core/errors.ts';
+import type { PodPlacement } from '../../core/crd/pod-placement.ts';
 import type { ResourceRequirements } from '../../core/crd/kubernetes-types.ts';
 import { buildTrainingJob } from '../builders/training-job.ts';
 import { TR_REASONS, type EventIntent } from '../events.ts';
@@ -32,6 +33,8 @@ export interface TrainingRunSettings {
   readonly artifactBaseUri: string;
   readonly jobTtlSeconds: number;
   readonly trainerResources: ResourceRequirements;
+  /** Placement and identity of trainer pods, per field, when the run sets none. */
+  readonly trainerPlacement?: PodPlacement;
 }
 
 /** Metadata to merge into a run: adoption by its ForecastModel and the artifact finalizer. */
@@ -161,6 +164,7 @@ export function decideTrainingRun(observation: TrainingRunObservation, settings:
       artifactUri: runArtifactUri(run, settings.artifactBaseUri),
       ttlSecondsAfterFinished: settings.jobTtlSeconds,
       defaultResources: settings.trainerResources,
+      ...(settings.trainerPlacement ? { defaultPlacement: settings.trainerPlacement } : {}),
     });
     return finish({ phase: 'Pending', reason: TR_REASONS.jobCreated, message: jobCreatedMessage(jobName), extra: { jobName } }, createJob);
   }
