@@ -65,6 +65,7 @@ describe.skipIf(!helm.available)(suiteName, () => {
       const tokenFile = '/var/run/secrets/makeusrich/dashboard/token';
       expect(config).toEqual({
         targets: TARGETS.map((target) => ({ ...target, tokenFile })),
+        discovery: { namespaces: 'all', tokenFile },
         host: '0.0.0.0',
         port: 8090,
         upstreamTimeoutMs: 5_000,
@@ -81,9 +82,10 @@ describe.skipIf(!helm.available)(suiteName, () => {
       });
     });
 
-    it('runs the dashboard image under the restricted Pod Security Standard, without a ServiceAccount token', () => {
+    it('runs the dashboard image under the restricted Pod Security Standard, as its own ServiceAccount', () => {
       const pod = one(objects, 'Deployment').spec.template.spec;
-      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.serviceAccountName).toBe(DASHBOARD);
+      expect(one(objects, 'ServiceAccount').metadata.namespace).toBe(NAMESPACE);
       expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
       const container = pod.containers[0];
       expect(container.image).toBe('make-us-rich/dashboard:0.1.0');
@@ -108,6 +110,74 @@ describe.skipIf(!helm.available)(suiteName, () => {
       expect(one(objects, 'Service', 'make-us-rich-operator').spec.selector).not.toMatchObject({ 'app.kubernetes.io/component': 'dashboard' });
       expect(find(objects, 'Ingress')).toEqual([]);
     });
+  });
+
+  describe('discovery of ForecastModels', () => {
+    const DISCOVERY_RULES = [{ apiGroups: ['forecasting.makeusrich.io'], resources: ['forecastmodels'], verbs: ['get', 'list', 'watch'] }];
+    const rbacOf = (objects: Rendered[]) => objects.filter((o) => ['ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding'].includes(o.kind) && o.metadata.name === DASHBOARD);
+    const bindingSubject = { kind: 'ServiceAccount', name: DASHBOARD, namespace: NAMESPACE };
+
+    it('by default watches every namespace with exactly get, list and watch on forecastmodels, and mounts the ServiceAccount token', async () => {
+      const objects = await render();
+      const deployment = one(objects, 'Deployment');
+      expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(true);
+      expect(envOf(deployment).DASHBOARD_DISCOVERY_NAMESPACES).toBe('*');
+      expect(parseDashboardConfig(envOf(deployment)).discovery).toEqual({ namespaces: 'all', tokenFile: '/var/run/secrets/makeusrich/dashboard/token' });
+      const rbac = rbacOf(objects);
+      expect(rbac.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+      expect((one(objects, 'ClusterRole') as unknown as { rules: unknown }).rules).toEqual(DISCOVERY_RULES);
+      const binding = one(objects, 'ClusterRoleBinding') as unknown as { roleRef: unknown; subjects: unknown };
+      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: DASHBOARD });
+      expect(binding.subjects).toEqual([bindingSubject]);
+      // Nothing else of the chart's RBAC names the dashboard's ServiceAccount.
+      const grants = objects.filter((o) => o.kind.endsWith('Binding') && JSON.stringify((o as unknown as { subjects: unknown }).subjects).includes(DASHBOARD));
+      expect(grants.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`ClusterRoleBinding/${DASHBOARD}`]);
+    });
+
+    it('follows watchNamespaces with one RoleBinding each, or the namespaces named in dashboard.discovery.namespaces', async () => {
+      const watched = await render('--set', 'watchNamespaces={markets,research}');
+      expect(envOf(one(watched, 'Deployment')).DASHBOARD_DISCOVERY_NAMESPACES).toBe('markets,research');
+      expect(parseDashboardConfig(envOf(one(watched, 'Deployment'))).discovery?.namespaces).toEqual(['markets', 'research']);
+      const bindings = rbacOf(watched).filter((o) => o.kind === 'RoleBinding');
+      expect(bindings.map((o) => o.metadata.namespace)).toEqual(['markets', 'research']);
+      expect(rbacOf(watched).map((o) => o.kind).sort()).toEqual(['ClusterRole', 'RoleBinding', 'RoleBinding']);
+      expect((one(watched, 'ClusterRole') as unknown as { rules: unknown }).rules).toEqual(DISCOVERY_RULES);
+      for (const binding of bindings) expect((binding as unknown as { subjects: unknown }).subjects).toEqual([bindingSubject]);
+
+      const named = await render('--set', 'watchNamespaces={markets,research},dashboard.discovery.namespaces={markets}');
+      expect(envOf(one(named, 'Deployment')).DASHBOARD_DISCOVERY_NAMESPACES).toBe('markets');
+      expect(rbacOf(named).filter((o) => o.kind === 'RoleBinding').map((o) => o.metadata.namespace)).toEqual(['markets']);
+
+      const secretsOnly = await render('--set', 'secretNamespaces={markets}');
+      expect(envOf(one(secretsOnly, 'Deployment')).DASHBOARD_DISCOVERY_NAMESPACES).toBe(`${NAMESPACE},markets`);
+    });
+
+    it('without discovery keeps the ServiceAccount token out of the pod and grants nothing', async () => {
+      const objects = await render('--set', 'dashboard.discovery.enabled=false');
+      const deployment = one(objects, 'Deployment');
+      expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
+      expect(envOf(deployment)).not.toHaveProperty('DASHBOARD_DISCOVERY_NAMESPACES');
+      expect(rbacOf(objects)).toEqual([]);
+      expect(rbacOf(await render('--set', 'rbac.create=false'))).toEqual([]);
+    });
+
+    it('refuses a namespace name Kubernetes would refuse', async () => {
+      const bad = await helmTemplate('--set', 'dashboard.discovery.namespaces={Markets}');
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain("at '/dashboard/discovery/namespaces/0'");
+    });
+  });
+
+  it('writes the API-token Secret into the release namespace too when watchNamespaces leaves it out, so the dashboard has its token', async () => {
+    const tokenSecrets = (objects: Rendered[]) => objects.filter((o) => o.kind === 'Secret' && o.metadata.name === 'mur-api-tokens');
+    const watched = await render('--set', 'watchNamespaces={markets,research}');
+    expect(tokenSecrets(watched).map((o) => o.metadata.namespace).sort()).toEqual(['make-us-rich', 'markets', 'research']);
+    // One token everywhere: the dashboard's copy opens the inference services of every watched namespace.
+    expect(new Set(tokenSecrets(watched).map((o) => JSON.stringify((o as unknown as { data: unknown }).data))).size).toBe(1);
+    const volume = (one(watched, 'Deployment').spec.template.spec.volumes as { name: string; secret?: { secretName: string } }[]).find((v) => v.name === 'api-token');
+    expect(volume?.secret?.secretName).toBe('mur-api-tokens');
+    expect(tokenSecrets(await render('--set', 'watchNamespaces={markets},dashboard.enabled=false')).map((o) => o.metadata.namespace)).toEqual(['markets']);
+    expect(tokenSecrets(await render('--set', 'watchNamespaces={markets},dashboard.token.secretName=own-token')).map((o) => o.metadata.namespace)).toEqual(['markets']);
   });
 
   it('deploys a dashboard by default, and none with dashboard.enabled=false', async () => {

@@ -128,7 +128,7 @@ describe.skipIf(!helm.available)(suiteName, () => {
   });
 
   it('finds the ci scenarios it lints', () => {
-    expect(ciValues).toEqual(['default-values.yaml', 'existing-secrets-values.yaml', 'multi-namespace-values.yaml', 'servicemonitor-values.yaml']);
+    expect(ciValues).toEqual(['default-values.yaml', 'existing-secrets-values.yaml', 'hardened-values.yaml', 'monitoring-values.yaml', 'multi-namespace-values.yaml', 'servicemonitor-values.yaml']);
   });
 
   for (const file of ciValues) {
@@ -298,7 +298,9 @@ describe.skipIf(!helm.available)(suiteName, () => {
         });
         expect(s3ConfigFromEnv(decodedData(only(objects, 'Secret', 'mur-s3', namespace)))).toMatchObject({ region: 'eu-west-1', pathStyle: false });
       }
-      expect(ofKind(objects, 'Secret').some((s) => s.metadata.namespace === NAMESPACE)).toBe(false);
+      // The dashboard runs in the release namespace: it gets the API-token Secret (the same tokens), not the S3 one.
+      expect(ofKind(objects, 'Secret').filter((s) => s.metadata.namespace === NAMESPACE).map((s) => s.metadata.name)).toEqual(['mur-api-tokens']);
+      expect(decodedData(only(objects, 'Secret', 'mur-api-tokens', NAMESPACE))).toEqual(decodedData(only(objects, 'Secret', 'mur-api-tokens', 'markets')));
     });
 
     it('passes the namespaces, registry images and trainer defaults to the operator', () => {
@@ -437,14 +439,18 @@ describe('values.yaml and values.schema.json', () => {
       }
     };
     walk(schema, '');
-    // Leaves inside free-form maps (resources.requests.cpu…) are data, not declared keys.
+    // Leaves inside free-form maps (resources.requests.cpu…) are data, not declared keys; so are the Kubernetes
+    // fields the schema allows inside the security contexts and affinity, which values.yaml leaves empty.
+    const data = /\.resources\.(requests|limits)$|\.(podSecurityContext|containerSecurityContext|affinity)\./;
     const valuesPaths = declaredKeys().map((k) => k.path);
-    expect(schemaPaths.filter((p) => !p.match(/\.resources\.(requests|limits)$/)).sort()).toEqual(valuesPaths.filter((p) => !p.match(/\.resources\.(requests|limits)$/)).sort());
+    expect(schemaPaths.filter((p) => !data.test(p)).sort()).toEqual(valuesPaths.filter((p) => !data.test(p)).sort());
   });
 
   it('closes every object with additionalProperties: false, or types the values of a map', () => {
     const open: string[] = [];
     const walk = (node: SchemaNode, path: string) => {
+      // A parent chart hands its globals to every subchart: keys other charts read must pass unchecked.
+      if (path === '.global') return;
       if (node.properties && node.additionalProperties !== false) open.push(path);
       if (node.type === 'object' && !node.properties && typeof node.additionalProperties !== 'object') open.push(path);
       for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, `${path}.${key}`);
@@ -461,7 +467,7 @@ describe('values.yaml and values.schema.json', () => {
     const readme = readFileSync(join(chartDir, 'README.md'), 'utf8');
     const missing = declaredKeys()
       .map((k) => k.path)
-      .filter((path) => !/^(operator|serviceAccount|rbac|trainer|server|s3|apiTokens|metrics|dashboard)$|\.(image|leaderElection|service|serviceMonitor|token|ingress)$|\.resources\./.test(path))
+      .filter((path) => !/^(global|operator|serviceAccount|rbac|trainer|server|s3|apiTokens|metrics|dashboard)$|\.(image|leaderElection|service|serviceMonitor|podMonitor|prometheusRule|grafanaDashboard|trainingFailures|forecastStale|reconcileErrors|workQueue|noLeader|token|ingress|discovery)$|\.resources\./.test(path))
       .filter((path) => !readme.includes(`| \`${path}\` |`));
     expect(missing).toEqual([]);
   });

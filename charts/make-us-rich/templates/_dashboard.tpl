@@ -19,3 +19,17 @@ app.kubernetes.io/component: dashboard
 {{- define "make-us-rich.dashboardTokenSecretName" -}}
 {{- .Values.dashboard.token.secretName | default (include "make-us-rich.tokenSecretName" .) }}
 {{- end }}
+
+{{/* JSON list of the namespaces the dashboard lists ForecastModels in; [] means every namespace. dashboard.discovery.namespaces,
+else the operator's watchNamespaces, else the namespaces with the chart's Secrets when secretNamespaces names any. */}}
+{{- define "make-us-rich.dashboardDiscoveryNamespaces" -}}
+{{- if .Values.dashboard.discovery.namespaces }}
+{{- .Values.dashboard.discovery.namespaces | uniq | toJson }}
+{{- else if .Values.watchNamespaces }}
+{{- .Values.watchNamespaces | uniq | toJson }}
+{{- else if .Values.secretNamespaces }}
+{{- include "make-us-rich.secretNamespaces" . }}
+{{- else }}
+{{- list | toJson }}
+{{- end }}
+{{- end }}

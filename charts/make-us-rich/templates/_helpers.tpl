@@ -66,7 +66,7 @@ app.kubernetes.io/component: operator
 {{/* Image reference from (dict "image" <image block> "root" $): "[registry/]repository@digest", or ":tag" defaulting to the appVersion. */}}
 {{- define "make-us-rich.image" -}}
 {{- $repository := .image.repository }}
-{{- with .root.Values.imageRegistry }}
+{{- with include "make-us-rich.imageRegistry" .root }}
 {{- $repository = printf "%s/%s" (trimSuffix "/" .) $repository }}
 {{- end }}
 {{- if .image.digest }}
@@ -95,4 +95,34 @@ app.kubernetes.io/component: operator
 {{/* The operator's RBAC rules as generated from operator/rbac.ts into files/rbac-rules.yaml, with the S3 Secret name filled in. */}}
 {{- define "make-us-rich.generatedRules" -}}
 {{- tpl (.Files.Get "files/rbac-rules.yaml") . }}
+{{- end }}
+
+{{/* Registry in front of every image: global.imageRegistry (a parent chart's) when set, else imageRegistry. */}}
+{{- define "make-us-rich.imageRegistry" -}}
+{{- $global := .Values.global | default dict }}
+{{- $global.imageRegistry | default .Values.imageRegistry }}
+{{- end }}
+
+{{/* Pod securityContext: the "restricted" Pod Security Standard defaults, each key given in the argument replacing the default's (user 10001 is the one the images' Dockerfiles create). */}}
+{{- define "make-us-rich.podSecurityContext" -}}
+{{- $context := dict "runAsNonRoot" true "runAsUser" 10001 "runAsGroup" 10001 "fsGroup" 10001 "seccompProfile" (dict "type" "RuntimeDefault") }}
+{{- /* set, not mergeOverwrite: mergeOverwrite skips false and 0, so readOnlyRootFilesystem: false would be lost. */}}
+{{- range $key, $value := . }}
+{{- $_ := set $context $key $value }}
+{{- end }}
+{{- toYaml $context }}
+{{- end }}
+
+{{/* Container securityContext: the "restricted" defaults, each key given in the argument replacing the default's. */}}
+{{- define "make-us-rich.containerSecurityContext" -}}
+{{- $context := dict "allowPrivilegeEscalation" false "readOnlyRootFilesystem" true "runAsNonRoot" true "capabilities" (dict "drop" (list "ALL")) "seccompProfile" (dict "type" "RuntimeDefault") }}
+{{- range $key, $value := . }}
+{{- $_ := set $context $key $value }}
+{{- end }}
+{{- toYaml $context }}
+{{- end }}
+
+{{/* Name of the PodMonitor of the inference pods: fullname cut so "-inference" still fits 63 characters. */}}
+{{- define "make-us-rich.inferenceMonitorName" -}}
+{{- printf "%s-inference" (include "make-us-rich.fullname" . | trunc 53 | trimSuffix "-") }}
 {{- end }}

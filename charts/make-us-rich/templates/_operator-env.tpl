@@ -32,6 +32,14 @@
 - name: MUR_SERVER_RESOURCES
   value: {{ toJson . | quote }}
 {{- end }}
+{{- with include "make-us-rich.podDefaults" .Values.trainer }}
+- name: MUR_TRAINING_DEFAULTS
+  value: {{ . | quote }}
+{{- end }}
+{{- with include "make-us-rich.podDefaults" .Values.server }}
+- name: MUR_SERVING_DEFAULTS
+  value: {{ . | quote }}
+{{- end }}
 - name: MUR_WORKERS
   value: {{ .Values.operator.workers | int | quote }}
 - name: MUR_RESYNC_SECONDS
@@ -50,4 +58,13 @@
   value: {{ .Values.operator.clusterDomain | quote }}
 - name: MUR_LOG_LEVEL
   value: {{ .Values.operator.logLevel | quote }}
+{{- end }}
+
+{{/* JSON of the placement fields set (non-empty) in a trainer or server values block, or nothing: the operator's MUR_*_DEFAULTS. */}}
+{{- define "make-us-rich.podDefaults" -}}
+{{- $defaults := dict -}}
+{{- range $field := list "nodeSelector" "tolerations" "affinity" "topologySpreadConstraints" "priorityClassName" "serviceAccountName" "imagePullSecrets" "podAnnotations" "podLabels" -}}
+{{- with get $ $field }}{{ $_ := set $defaults $field . }}{{ end -}}
+{{- end -}}
+{{- with $defaults }}{{ toJson . }}{{ end -}}
 {{- end }}
