@@ -25,6 +25,7 @@ const operator = createOperator({
   config,
   kubeConfig,
   log,
+  podEnv: process.env,
   onLostLeadership: () => {
     log.error('leadership lost; exiting so a fresh process campaigns again');
     process.exit(1);

@@ -9,7 +9,7 @@ import { createKubeRest, type KubeRest, type RequestObserver } from './kube/rest
 import { LeadershipLostError, startLeaderElection, type LeaderElection } from './leader/leader-election.ts';
 import { createOperatorMetrics, type OperatorMetrics } from './metrics.ts';
 import { createWorkQueue, type WorkQueue } from './queue/work-queue.ts';
-import { secretBackedArtifactStores, type ArtifactStoreOpener } from './training-run/artifact-cleanup.ts';
+import { secretBackedArtifactStores, type ArtifactStoreOpener, type PodCredentialEnv } from './training-run/artifact-cleanup.ts';
 import { createTrainingRunReconciler } from './training-run/reconcile.ts';
 
 /** What the operator is built from; tests pass a fake API server's KubeConfig and a fake clock. */
@@ -21,6 +21,8 @@ export interface OperatorDeps {
   /** Monotonic milliseconds for the leadership deadline (default performance.now). */
   readonly monotonicNow?: () => number;
   readonly openArtifacts?: ArtifactStoreOpener;
+  /** The operator pod's environment, for S3 cleanup signed with its own identity when a Secret has no keys. */
+  readonly podEnv?: PodCredentialEnv;
   readonly metrics?: OperatorMetrics;
   /** Called when leadership is lost; main exits so the restarted process starts clean. */
   readonly onLostLeadership?: () => void;
@@ -113,7 +115,7 @@ export function createOperator(deps: OperatorDeps): Operator {
       recorder,
       now,
       log,
-      openArtifacts: deps.openArtifacts ?? secretBackedArtifactStores(rest, config.s3SecretName),
+      openArtifacts: deps.openArtifacts ?? secretBackedArtifactStores(rest, config.s3SecretName, deps.podEnv),
       settings: {
         trainerImage: config.trainerImage,
         imagePullPolicy: config.imagePullPolicy,
