@@ -62,14 +62,14 @@ async function waitUntilReady(port: number): Promise<void> {
 }
 
 /** Start a POST whose body is sent in two halves, so the request is in flight until `finish` is called. */
-function slowForecastRequest(port: number, body: string): { finish(): void; response: Promise<{ status: number; body: string }> } {
+function slowForecastRequest(port: number, body: string): { finish(): void; response: Promise<{ status: number; body: string; connection: string | undefined }> } {
   const half = Math.floor(body.length / 2);
   let finish = () => {};
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+  const response = new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/forecast', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
       res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, connection: res.headers.connection }));
     });
     req.on('error', reject);
     req.write(body.slice(0, half));
@@ -102,6 +102,26 @@ describe('server process', () => {
     const finished = server.logs.find((entry) => entry['msg'] === 'request finished' && entry['path'] === '/v1/forecast');
     expect(finished).toMatchObject({ level: 'debug', method: 'POST', status: 200, token: 'ci', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(JSON.stringify(server.logs)).not.toContain(TOKEN);
+  });
+
+  it('keeps draining through a second SIGTERM, and closes the connection of the request it drains', async () => {
+    const server = await startMain({});
+    const lastClosed = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+    const inFlight = slowForecastRequest(server.port, JSON.stringify({ candles: makeCandles({ start: lastClosed - 12 * HOUR, count: 13 }) }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    server.child.kill('SIGTERM');
+    await eventually(() => server.logs.some((entry) => entry['msg'] === 'shutting down: no new connections, draining in-flight requests'));
+    server.child.kill('SIGTERM');
+    // Give the second signal time to land before the drain can finish.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    inFlight.finish();
+    const answer = await inFlight.response;
+    expect(answer.status).toBe(200);
+    expect(answer.connection).toBe('close');
+    expect(await server.exited).toBe(0);
+    expect(server.logs.filter((entry) => entry['msg'] === 'shutting down: no new connections, draining in-flight requests')).toHaveLength(1);
   });
 
   it('cuts a request that will not finish once the drain budget is spent, and still exits 0 in time', async () => {

@@ -1,5 +1,5 @@
 import { getRequestListener } from '@hono/node-server';
-import { createServer, type Server } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { drainServer, listenOn, type FetchApp } from '../../core/http/server-lifecycle.ts';
 import type { FastPath, NodeRequestListener } from './http/fast-path.ts';
 
@@ -20,6 +20,7 @@ export interface RunningHttpServer {
   /**
    * Stop accepting connections and wait for in-flight requests to finish, closing keep-alive connections
    * as they fall idle; after `timeoutMs` the remaining connections are cut. Resolves with whether any were.
+   * Every response written from then on says `Connection: close`.
    */
   drain(timeoutMs: number): Promise<{ forced: boolean }>;
 }
@@ -29,10 +30,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const honoListener = getRequestListener(options.app.fetch);
   const appListener: NodeRequestListener = (incoming, outgoing) => void honoListener(incoming, outgoing);
   const { fastPath } = options;
+  const drain = { started: false };
   const server = createServer(
     // Node would otherwise keep the first of repeated Authorization headers; joined, they match no token
     // and bearer auth refuses them (see middleware/bearer-auth.ts).
-    { joinDuplicateHeaders: true },
+    { joinDuplicateHeaders: true, ServerResponse: drainAwareResponse(drain) },
     fastPath === undefined
       ? appListener
       : (incoming, outgoing) => {
@@ -47,6 +49,24 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   return {
     port,
     server,
-    drain: (timeoutMs) => drainServer(server, timeoutMs),
+    drain(timeoutMs) {
+      drain.started = true;
+      return drainServer(server, timeoutMs);
+    },
+  };
+}
+
+/**
+ * Responses that say `Connection: close` once the drain has started, including those of requests already
+ * in flight then. A response saying `keep-alive` invites the client to send its next request on a
+ * connection the drain is about to close, and that request is reset instead of retried elsewhere.
+ * Checked where headers are written (the app and the fast paths alike), so it costs one boolean a response.
+ */
+function drainAwareResponse(drain: { readonly started: boolean }): typeof ServerResponse<IncomingMessage> {
+  return class DrainAwareResponse extends ServerResponse<IncomingMessage> {
+    override writeHead(...args: unknown[]): this {
+      if (drain.started && !this.headersSent) this.setHeader('Connection', 'close');
+      return Reflect.apply(ServerResponse.prototype.writeHead, this, args) as this;
+    }
   };
 }

@@ -31,8 +31,10 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }
 }
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+// `on`, not `once`: a repeated signal (an impatient Ctrl-C, a second SIGTERM) must not fall through to
+// Node's default handler, which would kill the process mid-drain; `stopping` makes repeats no-ops.
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
 
 function configFromEnvOrExit(): Readonly<ServerConfig> {
   try {
