@@ -42,7 +42,7 @@ describe('health and metadata', () => {
     const expected = {
       name: 'btc-usdt',
       versions: ['run-7'],
-      platform: 'onnxruntime_onnx',
+      platform: 'onnx_onnxv1',
       inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 12, 8] }],
       outputs: [{ name: 'quantiles', datatype: 'FP32', shape: [-1, 4, 3] }],
     };

@@ -247,7 +247,8 @@ describe('model not ready', () => {
     serving.setDraining(true);
     try {
       expect(await jsonOf(serving.app.request('/readyz'))).toEqual({ ready: false, status: 'draining' });
-      expect((await serving.app.request('/v2/health/ready')).status).toBe(503);
+      // KServe v2 answers "not ready" with a 4xx, /readyz with 503.
+      expect((await serving.app.request('/v2/health/ready')).status).toBe(400);
     } finally {
       serving.setDraining(false);
     }

@@ -4,7 +4,8 @@ import type { RateLimiter } from './auth/token-bucket.ts';
 import type { TokenDirectory } from './auth/token-directory.ts';
 import type { Clock } from './clock.ts';
 import type { AppEnv } from './http/app-env.ts';
-import { createErrorHandler, handleNotFound } from './http/http-error.ts';
+import { createErrorHandler } from './http/http-error.ts';
+import { createUnroutedHandler } from './http/method-not-allowed.ts';
 import type { ServerMetrics } from './metrics/server-metrics.ts';
 import { createBearerAuth } from './middleware/bearer-auth.ts';
 import { createRateLimit } from './middleware/rate-limit.ts';
@@ -35,7 +36,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { state, metrics, logger, clock } = deps;
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(logger));
-  app.notFound(handleNotFound);
+  app.notFound(createUnroutedHandler(() => app.routes));
   app.use(createRequestContext({ logger, metrics }));
 
   const guard: MiddlewareHandler<AppEnv>[] = [createBearerAuth({ tokens: deps.tokens, metrics })];

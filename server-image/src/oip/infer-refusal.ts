@@ -1,11 +1,18 @@
 import { badRequest, type HttpError } from '../http/http-error.ts';
-import { firstSchemaProblem, type ErrorLister, type SchemaProblem } from '../http/schema-problem.ts';
+import { firstSchemaProblem, firstUnknownProperty, type ErrorLister, type SchemaProblem } from '../http/schema-problem.ts';
 
 /**
  * Most entries of any list or parameter map in an inference request besides tensor data. No client comes
  * near it (a shape has 3 dimensions, a request one input); it bounds what listing schema errors can cost.
  */
 export const MAX_REQUEST_ENTRIES = 64;
+
+/** The fields each object of an inference request may have. */
+export interface InferRequestFields {
+  readonly request: readonly string[];
+  readonly input: readonly string[];
+  readonly output: readonly string[];
+}
 
 /**
  * The 400 for an inference request that failed `validator` (its compiled schema), naming the first violation.
@@ -14,10 +21,11 @@ export const MAX_REQUEST_ENTRIES = 64;
  * however early the first error is: a bad `shape` beside 400,000 data values took a second of the event
  * loop. So it is never given anything large. Tensor data, the one part that is large by right, is listed
  * as empty: its entries are not the schema's business (the tensor check reads them, once). Lists and
- * parameter maps longer than {@link MAX_REQUEST_ENTRIES} are refused by count first.
+ * parameter maps longer than {@link MAX_REQUEST_ENTRIES} are refused by count first, and unknown fields
+ * are looked for directly (TypeBox's listing costs much more per key).
  */
-export function inferRequestRefusal(validator: ErrorLister, body: unknown): HttpError {
-  const problem = oversizedPart(body) ?? firstSchemaProblem(validator, withEmptyTensorData(body));
+export function inferRequestRefusal(validator: ErrorLister, body: unknown, fields: InferRequestFields): HttpError {
+  const problem = oversizedPart(body) ?? unknownField(body, fields) ?? firstSchemaProblem(validator, withEmptyTensorData(body));
   return problem === undefined ? badRequest('body', 'is not an inference request') : badRequest(problem.field, problem.message);
 }
 
@@ -35,6 +43,22 @@ function oversizedPart(body: unknown): SchemaProblem | undefined {
   for (const [field, value] of parts) {
     if (Array.isArray(value) && value.length > MAX_REQUEST_ENTRIES) return { field, message: `must not have more than ${MAX_REQUEST_ENTRIES} items` };
     if (isRecord(value) && Object.keys(value).length > MAX_REQUEST_ENTRIES) return { field, message: `must not have more than ${MAX_REQUEST_ENTRIES} properties` };
+  }
+  return undefined;
+}
+
+/** The first field of the request, of an input or of a requested output that the protocol does not define. */
+function unknownField(body: unknown, fields: InferRequestFields): SchemaProblem | undefined {
+  if (!isRecord(body)) return undefined;
+  const problem = firstUnknownProperty(body, fields.request);
+  if (problem !== undefined) return problem;
+  for (const [name, known] of [['inputs', fields.input], ['outputs', fields.output]] as const) {
+    const list = body[name];
+    if (!Array.isArray(list)) continue;
+    for (const [i, item] of list.slice(0, MAX_REQUEST_ENTRIES).entries()) {
+      const inItem = isRecord(item) ? firstUnknownProperty(item, known, `${name}[${i}]`) : undefined;
+      if (inItem !== undefined) return inItem;
+    }
   }
   return undefined;
 }

@@ -12,18 +12,30 @@ export const InferInputSchema = Type.Object({
   datatype: Type.String(),
   parameters: Type.Optional(Parameters),
   data: Type.Array(Type.Unknown()),
-});
+}, { additionalProperties: false });
 
 /** One requested output of a KServe v2 inference request. */
-export const InferRequestedOutputSchema = Type.Object({ name: Type.String(), parameters: Type.Optional(Parameters) });
+export const InferRequestedOutputSchema = Type.Object({ name: Type.String(), parameters: Type.Optional(Parameters) }, { additionalProperties: false });
 
-/** Body of POST /v2/models/{name}/infer (Open Inference Protocol v2). */
+/**
+ * Body of POST /v2/models/{name}/infer (Open Inference Protocol v2). A field the protocol does not define
+ * is refused, as on /v1: the protocol carries anything else in the free-form `parameters` maps, and this
+ * server announces no extension that would add fields, so an unknown one is a mistake (`output` for
+ * `outputs`) that ignoring would answer as if it were not there.
+ */
 export const InferRequestSchema = Type.Object({
   id: Type.Optional(Type.String()),
   parameters: Type.Optional(Parameters),
   inputs: Type.Array(InferInputSchema, { minItems: 1, maxItems: MAX_REQUEST_ENTRIES }),
   outputs: Type.Optional(Type.Array(InferRequestedOutputSchema, { maxItems: MAX_REQUEST_ENTRIES })),
-});
+}, { additionalProperties: false });
+
+/** The fields the protocol defines, per object of a request. */
+const INFER_REQUEST_FIELDS = {
+  request: Object.keys(InferRequestSchema.properties),
+  input: Object.keys(InferInputSchema.properties),
+  output: Object.keys(InferRequestedOutputSchema.properties),
+};
 
 /** One output tensor of a KServe v2 inference response. */
 export const InferOutputSchema = Type.Object({
@@ -71,7 +83,7 @@ const FP32_MAX = 3.4028234663852886e38;
  * only known outputs asked for.
  */
 export function parseInferRequest(body: unknown, contract: TensorContract): ParsedInferRequest {
-  if (!checkInferRequest.Check(body)) throw inferRequestRefusal(checkInferRequest, body);
+  if (!checkInferRequest.Check(body)) throw inferRequestRefusal(checkInferRequest, body, INFER_REQUEST_FIELDS);
   if (body.inputs.length !== 1) throw badRequest('inputs', `the model takes one input ("${contract.inputName}"), got ${body.inputs.length}`);
   const input = body.inputs[0]!;
   if (input.name !== contract.inputName) throw badRequest('inputs[0].name', `the model has no input "${input.name}"; its input is "${contract.inputName}"`);

@@ -3,6 +3,7 @@ import { FEATURE_COUNT } from '../../../core/features.ts';
 import type { ArtifactManifest } from '../../../core/manifest.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { HttpError } from '../http/http-error.ts';
+import { requireJsonContentType } from '../http/json-content-type.ts';
 import { readJsonBody } from '../http/read-json-body.ts';
 import type { ServingModel } from '../model/serving-model.ts';
 import { isReady, requireModel, type ServingState } from '../serving-state.ts';
@@ -19,8 +20,14 @@ export interface OipV2RoutesOptions {
   readonly serverVersion: string;
 }
 
-/** Platform name reported in model metadata, as KServe names onnxruntime models. */
-const ONNX_PLATFORM = 'onnxruntime_onnx';
+/** Platform of an ONNX model in model metadata, as the protocol's list of platforms names it. */
+const ONNX_PLATFORM = 'onnx_onnxv1';
+
+/**
+ * Status of a health or model-ready answer that says "not ready": the protocol answers readiness with the
+ * status alone, 200 for true and a 4xx for false; 400 is the one its reference servers (Triton) answer.
+ */
+const NOT_READY_STATUS = 400;
 
 /** Where the protocol's routes live. */
 const V2 = '/v2';
@@ -40,7 +47,7 @@ export function createOipV2Routes(options: OipV2RoutesOptions): Hono<AppEnv> {
   routes.get(`${V2}/health/live`, (c) => c.json({ live: true }));
   routes.get(`${V2}/health/ready`, (c) => {
     const ready = isReady(state);
-    return c.json({ ready }, ready ? 200 : 503);
+    return c.json({ ready }, ready ? 200 : NOT_READY_STATUS);
   });
 
   const metadata = { name: 'make-us-rich-inference', version: serverVersion, extensions: [] };
@@ -59,7 +66,7 @@ export function createOipV2Routes(options: OipV2RoutesOptions): Hono<AppEnv> {
       const status = state.modelStatus();
       if (status.state === 'ready') checkVersion(c, status.model.manifest);
       const ready = isReady(state);
-      return c.json({ name, ready }, ready ? 200 : 503);
+      return c.json({ name, ready }, ready ? 200 : NOT_READY_STATUS);
     });
   }
 
@@ -78,6 +85,7 @@ export function createOipV2Routes(options: OipV2RoutesOptions): Hono<AppEnv> {
       const model = requireModel(state);
       const { manifest } = model;
       checkVersion(c, manifest);
+      requireJsonContentType(c);
       const body = await readJsonBody(c, bodyLimitBytes);
       const request = parseInferRequest(body, {
         inputName: manifest.io.input,

@@ -18,6 +18,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'missing or unknown token (WWW-Authenticate: Bearer)',
   404: 'unknown model name or version',
   413: 'body larger than the limit, or more candles than a request may carry',
+  415: 'Content-Type is not application/json',
   429: 'rate limit exceeded (Retry-After)',
   503: 'model not loaded yet, refused, or no live forecast yet (Retry-After)',
 };
@@ -69,16 +70,16 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
       '/v1/model': { get: { summary: 'The artifact manifest: version, metrics vs baselines, data range', ...secured, responses: { 200: okJson('manifest.json', { type: 'object' }), ...errors(401, 429, 503) } } },
       '/v2': { get: { summary: 'KServe v2 server metadata', ...secured, responses: { 200: okJson('server metadata', { type: 'object' }), ...errors(401, 429) } } },
       '/v2/health/live': { get: { summary: 'KServe v2 liveness', ...open, responses: { 200: okJson('live', { type: 'object', properties: { live: { type: 'boolean' } } }) } } },
-      '/v2/health/ready': { get: { summary: 'KServe v2 readiness (503 while not ready)', ...open, responses: { 200: okJson('ready', { type: 'object', properties: { ready: { type: 'boolean' } } }), 503: { description: 'not ready' } } } },
+      '/v2/health/ready': { get: { summary: 'KServe v2 readiness (400 while not ready, as the protocol asks)', ...open, responses: { 200: okJson('ready', { type: 'object', properties: { ready: { type: 'boolean' } } }), 400: { description: 'not ready' } } } },
       '/v2/models/{name}': { get: { summary: 'KServe v2 model metadata', ...secured, parameters: [modelName], responses: { 200: okJson('model metadata', { type: 'object' }), ...errors(401, 404, 429, 503) } } },
-      '/v2/models/{name}/ready': { get: { summary: 'KServe v2 model readiness', ...secured, parameters: [modelName], responses: { 200: okJson('ready', { type: 'object' }), ...errors(401, 404, 429, 503) } } },
+      '/v2/models/{name}/ready': { get: { summary: 'KServe v2 model readiness (400 while not ready, as the protocol asks)', ...secured, parameters: [modelName], responses: { 200: okJson('ready', { type: 'object' }), 400: { description: 'not ready' }, ...errors(401, 404, 429) } } },
       '/v2/models/{name}/infer': {
         post: {
           summary: 'KServe v2 inference: FP32 [n, window, F] raw features → FP32 [n, horizon, Q] cumulative log-returns; also under /versions/{version}/',
           ...secured,
           parameters: [modelName],
           requestBody: { required: true, content: json({ $ref: '#/components/schemas/InferRequest' }) },
-          responses: { 200: okJson('inference result', { $ref: '#/components/schemas/InferResponse' }), ...errors(400, 401, 404, 413, 429, 503) },
+          responses: { 200: okJson('inference result', { $ref: '#/components/schemas/InferResponse' }), ...errors(400, 401, 404, 413, 415, 429, 503) },
         },
       },
       '/healthz': { get: { summary: 'Liveness', ...open, responses: { 200: { description: 'the process answers' } } } },
