@@ -14,7 +14,7 @@ const errorRef = { $ref: '#/components/schemas/Error' };
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status] ?? 'error', content: json(errorRef) }]));
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'invalid request; `field` names what is wrong',
+  400: 'invalid request, or more than one Authorization header; `field` names what is wrong',
   401: 'missing or unknown token (WWW-Authenticate: Bearer)',
   404: 'unknown model name or version',
   413: 'body larger than the limit, or more candles than a request may carry',
@@ -66,12 +66,12 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
           responses: { 200: okJson('forecast', { $ref: '#/components/schemas/Forecast' }), ...errors(400, 401, 413, 429, 503) },
         },
       },
-      '/v1/candles': { get: { summary: 'The recent closed candles the live forecast is based on', ...secured, responses: { 200: okJson('candles', { $ref: '#/components/schemas/Candles' }), ...errors(401, 429, 503) } } },
-      '/v1/model': { get: { summary: 'The artifact manifest: version, metrics vs baselines, data range', ...secured, responses: { 200: okJson('manifest.json', { type: 'object' }), ...errors(401, 429, 503) } } },
-      '/v2': { get: { summary: 'KServe v2 server metadata', ...secured, responses: { 200: okJson('server metadata', { type: 'object' }), ...errors(401, 429) } } },
+      '/v1/candles': { get: { summary: 'The recent closed candles the live forecast is based on', ...secured, responses: { 200: okJson('candles', { $ref: '#/components/schemas/Candles' }), ...errors(400, 401, 429, 503) } } },
+      '/v1/model': { get: { summary: 'The artifact manifest: version, metrics vs baselines, data range', ...secured, responses: { 200: okJson('manifest.json', { type: 'object' }), ...errors(400, 401, 429, 503) } } },
+      '/v2': { get: { summary: 'KServe v2 server metadata', ...secured, responses: { 200: okJson('server metadata', { type: 'object' }), ...errors(400, 401, 429) } } },
       '/v2/health/live': { get: { summary: 'KServe v2 liveness', ...open, responses: { 200: okJson('live', { type: 'object', properties: { live: { type: 'boolean' } } }) } } },
       '/v2/health/ready': { get: { summary: 'KServe v2 readiness (400 while not ready, as the protocol asks)', ...open, responses: { 200: okJson('ready', { type: 'object', properties: { ready: { type: 'boolean' } } }), 400: { description: 'not ready' } } } },
-      '/v2/models/{name}': { get: { summary: 'KServe v2 model metadata', ...secured, parameters: [modelName], responses: { 200: okJson('model metadata', { type: 'object' }), ...errors(401, 404, 429, 503) } } },
+      '/v2/models/{name}': { get: { summary: 'KServe v2 model metadata', ...secured, parameters: [modelName], responses: { 200: okJson('model metadata', { type: 'object' }), ...errors(400, 401, 404, 429, 503) } } },
       '/v2/models/{name}/ready': { get: { summary: 'KServe v2 model readiness (400 while not ready, as the protocol asks)', ...secured, parameters: [modelName], responses: { 200: okJson('ready', { type: 'object' }), 400: { description: 'not ready' }, ...errors(401, 404, 429) } } },
       '/v2/models/{name}/infer': {
         post: {
