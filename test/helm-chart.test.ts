@@ -361,7 +361,21 @@ describe.skipIf(!helm.available)(suiteName, () => {
     });
 
     it('names the missing S3 credentials', async () => {
-      expect(await failure('s3.secretAccessKey=')).toContain('s3.secretAccessKey is required, or name a Secret you manage in s3.existingSecret');
+      expect(await failure('s3.secretAccessKey=')).toContain('s3.secretAccessKey is required, or name a Secret you manage in s3.existingSecret (or set s3.auth to webIdentity or instanceMetadata)');
+      expect(await failure('s3.auth=keys')).toContain("at '/s3/auth'");
+    });
+
+    it('writes an S3 Secret without keys for pods that sign with their own identity', async () => {
+      for (const auth of ['webIdentity', 'instanceMetadata']) {
+        const result = await helmRun(['template', RELEASE, chartDir, '-n', NAMESPACE, '-f', join(chartDir, 'ci', 'default-values.yaml'), '--set', `s3.auth=${auth}`, '--set', 's3.accessKeyId=', '--set', 's3.secretAccessKey=']);
+        expect(result.code, result.stderr).toBe(0);
+        const data = decodedData(only(parseManifests(result.stdout), 'Secret', 'mur-s3', NAMESPACE));
+        expect(Object.keys(data).filter((key) => key.includes('ACCESS_KEY'))).toEqual([]);
+        // What the images parse from it: the endpoint, and a pod identity rather than keys.
+        const config = s3ConfigFromEnv({ ...data, ...(auth === 'webIdentity' ? { AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/mur', AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/token' } : {}) });
+        expect(config).toMatchObject({ endpoint: 'http://minio.minio.svc:9000', credentials: { kind: auth } });
+        expect(config?.accessKey).toBeUndefined();
+      }
     });
 
     it('refuses two active operators and a ServiceMonitor without its Service', async () => {
