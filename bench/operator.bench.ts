@@ -11,7 +11,7 @@
  *   npm run bench:operator -- 50 200       # other sizes
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +164,8 @@ async function benchmark(models: number): Promise<Result> {
     // As operator/Dockerfile runs it; OPERATOR_NODE_OPTIONS tries other V8 settings.
     NODE_OPTIONS: process.env.OPERATOR_NODE_OPTIONS ?? '--max-semi-space-size=4',
   });
+  // The reaper kills what the pid list names if this bench is killed: the operator too.
+  appendFileSync(join(plane.dir, 'pids'), `${child.pid}\n`);
   const cpuBefore = plane.cpuSeconds();
   const ownCpuBefore = process.cpuUsage();
   try {
