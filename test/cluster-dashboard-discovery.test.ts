@@ -4,13 +4,12 @@
  * (dashboard/src/main.ts) watching them as a ServiceAccount bound to exactly the chart's dashboard RBAC rules,
  * and Debian's Chromium showing both pairs in the picker with readiness and model version, and a forecast.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startInferenceUpstream, type InferenceUpstream } from '../dashboard/test-support/inference-upstream.ts';
@@ -18,17 +17,18 @@ import { createKubeRest, isApiStatus } from '../operator/kube/rest-client.ts';
 import { serviceAccountToken } from './cluster/bootstrap.ts';
 import { tokenKubeconfig } from './cluster/control-plane.ts';
 import { preparedRuntime } from './cluster/kubelet/prepared-runtime.ts';
+import { CHROMIUM, chromiumAvailable, launchChromium } from './support/chromium.ts';
 import { startClusterHarness, type ClusterHarness } from './support/cluster-harness.ts';
+import { startDashboardProcess } from './support/dashboard-process.ts';
 import { locateHelm, runHelm } from './support/helm.ts';
 
 const root = join(import.meta.dirname, '..');
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/dashboard-discovery.png';
 const GROUP_VERSION = 'forecasting.makeusrich.io/v1alpha1';
 const SERVICE_ACCOUNT = 'dashboard';
 const helm = locateHelm();
 if (!helm.available) throw new Error(`the real helm renders the dashboard's RBAC for this test: ${helm.reason}`);
-const browser = existsSync(CHROMIUM);
+const browser = chromiumAvailable;
 
 interface PolicyRule {
   apiGroups: string[];
@@ -56,21 +56,6 @@ function servedStatus(endpoint: string, version: string): Record<string, unknown
   };
 }
 
-/** Start dashboard/src/main.ts with `env`; resolves with its URL once it logs that it listens. */
-function startDashboard(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['dashboard/src/main.ts'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += String(chunk);
-      const line = output.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) resolve({ child, url: JSON.parse(line).url, output: () => output });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the dashboard exited with ${code}: ${output}`)));
-  });
-}
 
 interface TargetSummary {
   name: string;
@@ -126,7 +111,7 @@ describe('the dashboard discovers ForecastModels on the real control plane', () 
     // The API-token Secret as mounted files: one file per token name.
     await writeFile(join(scratch, 'default'), `${btc.token}\n`);
 
-    dashboard = await startDashboard({
+    dashboard = await startDashboardProcess({
       KUBECONFIG: kubeconfigPath,
       DASHBOARD_DISCOVERY_NAMESPACES: h.namespace,
       DASHBOARD_TOKEN_FILE: join(scratch, 'default'),
@@ -192,13 +177,7 @@ describe('the dashboard discovers ForecastModels on the real control plane', () 
 
     beforeAll(async () => {
       userDataDir = await mkdtemp(join(tmpdir(), 'dashboard-chromium-'));
-      // A persistent context is how playwright takes a fresh --user-data-dir.
-      context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1280, height: 900 },
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
+      context = await launchChromium(userDataDir);
       page = context.pages()[0] ?? (await context.newPage());
       page.on('pageerror', (error) => pageErrors.push(error.message));
       page.on('response', (response) => {

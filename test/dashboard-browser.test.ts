@@ -1,22 +1,21 @@
 // The dashboard page in Debian's Chromium (driven by playwright-core), against the dashboard backend and a real
 // inference service on loopback: what a user sees after the page loads.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../core/logger.ts';
 import { createDashboardApp } from '../dashboard/src/app.ts';
 import { startDashboardServer, type RunningDashboard } from '../dashboard/src/http-server.ts';
+import { CHROMIUM, chromiumAvailable, launchChromium } from './support/chromium.ts';
 import { makeCandles } from './support/server-fixtures.ts';
 import { startInferenceUpstream, UPSTREAM_CANDLES, UPSTREAM_T0, type InferenceUpstream } from '../dashboard/test-support/inference-upstream.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/dashboard.png';
-const available = existsSync(CHROMIUM);
+const available = chromiumAvailable;
 const suiteName = available ? 'the dashboard page in Chromium' : `the dashboard page in Chromium (SKIPPED: ${CHROMIUM} is not installed; apt-get install chromium)`;
 
 describe.skipIf(!available)(suiteName, () => {
@@ -43,13 +42,7 @@ describe.skipIf(!available)(suiteName, () => {
     });
     dashboard = await startDashboardServer({ app, host: '127.0.0.1', port: 0 });
     userDataDir = await mkdtemp(join(tmpdir(), 'dashboard-chromium-'));
-    // A persistent context is how playwright takes a fresh --user-data-dir.
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchChromium(userDataDir);
     page = context.pages()[0] ?? (await context.newPage());
     page.on('request', (request) => requests.push(request.url()));
     page.on('response', (response) => {

@@ -6,27 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInferenceUpstream, type InferenceUpstream } from '../dashboard/test-support/inference-upstream.ts';
+import { startDashboardProcess } from './support/dashboard-process.ts';
 import { jsonOf } from './support/server-harness.ts';
 
 const root = join(import.meta.dirname, '..');
 let upstream: InferenceUpstream;
 let tokenDir: string;
 
-/** Start dashboard/src/main.ts with `env`; resolves with its URL once it logs that it listens. */
-function startDashboard(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['dashboard/src/main.ts'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += String(chunk);
-      const line = output.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) resolve({ child, url: JSON.parse(line).url, output: () => output });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the dashboard exited with ${code}: ${output}`)));
-  });
-}
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -44,7 +30,7 @@ afterAll(async () => {
 
 describe('node dashboard/src/main.ts', () => {
   it('serves one target from DASHBOARD_TARGET_URL and DASHBOARD_TOKEN_FILE, then exits 0 on SIGTERM', async () => {
-    const { child, url, output } = await startDashboard({ DASHBOARD_TARGET_URL: upstream.url, DASHBOARD_TOKEN_FILE: join(tokenDir, 'default'), DASHBOARD_TARGET_NAME: 'btc-usdt' });
+    const { child, url, output } = await startDashboardProcess({ DASHBOARD_TARGET_URL: upstream.url, DASHBOARD_TOKEN_FILE: join(tokenDir, 'default'), DASHBOARD_TARGET_NAME: 'btc-usdt' });
     const exited = exitOf(child);
     try {
       expect(await jsonOf(fetch(`${url}api/targets`))).toEqual({ targets: [{ name: 'btc-usdt' }] });
