@@ -5,8 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunMetrics } from '../core/crd/metrics.ts';
-import { startClusterHarness, type ClusterHarness, type KubeObject } from './support/cluster-harness.ts';
-import { scriptedOperatorRuntime, type PreparedOutcome } from './support/prepared-trainer.ts';
+import type { ClusterHarness, KubeObject } from './support/cluster-harness.ts';
+import { testForecastModel } from './support/forecast-model-fixture.ts';
+import { startScriptedCluster } from './support/prepared-trainer.ts';
 
 const FM = { apiVersion: 'forecasting.makeusrich.io/v1alpha1', kind: 'ForecastModel' } as const;
 const TR = { apiVersion: 'forecasting.makeusrich.io/v1alpha1', kind: 'TrainingRun' } as const;
@@ -20,13 +21,6 @@ type Status = { conditions?: Condition[]; model?: { version: string; mase: numbe
 const statusOf = (o: KubeObject | undefined) => (o as { status?: Status } | undefined)?.status;
 const condition = (o: KubeObject | undefined, type: string) => statusOf(o)?.conditions?.find((c) => c.type === type);
 
-function forecastModel(h: ClusterHarness, name: string, spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    ...FM,
-    metadata: { name, namespace: h.namespace },
-    spec: { market: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', lookback: 400 }, model: { window: 12, horizon: 3, units: 8, epochs: 2 }, ...spec },
-  } as KubeObject;
-}
 
 let harness: ClusterHarness | undefined;
 afterEach(async () => {
@@ -34,11 +28,6 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function start(...outcomes: PreparedOutcome[]): Promise<ClusterHarness> {
-  harness = await startClusterHarness({ runtime: scriptedOperatorRuntime(...outcomes) });
-  await harness.startOperator();
-  return harness;
-}
 
 const fmOf = (h: ClusterHarness, name: string) => h.get(FM.apiVersion, FM.kind, name);
 
@@ -70,8 +59,8 @@ async function rolloutRevisions(h: ClusterHarness, deployment: string): Promise<
 
 describe('operator lifecycle on the real control plane (prepared trainer outcomes)', () => {
   it('trains, promotes and serves a new ForecastModel, then rolls out a new model after a spec change', async () => {
-    const h = await start({ metrics: GOOD }, { metrics: BETTER });
-    await h.apply(forecastModel(h, 'btc'));
+    const h = (harness = await startScriptedCluster({ metrics: GOOD }, { metrics: BETTER }));
+    await h.apply(testForecastModel(h.namespace, 'btc'));
 
     const first = await servingVersion(h, 'btc');
     const ready = await fmOf(h, 'btc');
@@ -97,8 +86,8 @@ describe('operator lifecycle on the real control plane (prepared trainer outcome
   });
 
   it('keeps serving the old model and reports Degraded when a retrain fails', async () => {
-    const h = await start({ metrics: GOOD }, { fail: 'exchange unreachable: ECONNREFUSED', exitCode: 1 });
-    await h.apply(forecastModel(h, 'btc', { training: { backoffLimit: 0 } }));
+    const h = (harness = await startScriptedCluster({ metrics: GOOD }, { fail: 'exchange unreachable: ECONNREFUSED', exitCode: 1 }));
+    await h.apply(testForecastModel(h.namespace, 'btc', { training: { backoffLimit: 0 } }));
     const first = await servingVersion(h, 'btc');
 
     await h.patch('forecastmodels', 'btc', { spec: { model: { units: 16 } } });
@@ -120,8 +109,8 @@ describe('operator lifecycle on the real control plane (prepared trainer outcome
   });
 
   it('rejects a worse model under BeatCurrent, records why, and keeps the served one', async () => {
-    const h = await start({ metrics: GOOD }, { metrics: WORSE });
-    await h.apply(forecastModel(h, 'btc', { promotion: { policy: 'BeatCurrent', metric: 'mase' } }));
+    const h = (harness = await startScriptedCluster({ metrics: GOOD }, { metrics: WORSE }));
+    await h.apply(testForecastModel(h.namespace, 'btc', { promotion: { policy: 'BeatCurrent', metric: 'mase' } }));
     const first = await servingVersion(h, 'btc');
 
     await h.apply({ ...TR, metadata: { name: 'btc-retrain-now', namespace: h.namespace }, spec: { forecastModel: 'btc', market: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', lookback: 400 } } } as KubeObject);
@@ -139,8 +128,8 @@ describe('operator lifecycle on the real control plane (prepared trainer outcome
   });
 
   it('retrains when the schedule comes due on the injected clock', async () => {
-    const h = await start({ metrics: GOOD }, { metrics: BETTER });
-    await h.apply(forecastModel(h, 'btc', { training: { schedule: '0 */6 * * *' } }));
+    const h = (harness = await startScriptedCluster({ metrics: GOOD }, { metrics: BETTER }));
+    await h.apply(testForecastModel(h.namespace, 'btc', { training: { schedule: '0 */6 * * *' } }));
     const first = await servingVersion(h, 'btc');
     const due = Date.parse(statusOf(await fmOf(h, 'btc'))!.nextTrainingAt!);
     expect(due).toBeGreaterThan(h.clock.now().getTime());
@@ -156,9 +145,9 @@ describe('operator lifecycle on the real control plane (prepared trainer outcome
   });
 
   it('lets the garbage collector remove runs, Jobs, Pods, the Deployment and Service with the ForecastModel', async () => {
-    const h = await start({ metrics: GOOD });
+    const h = (harness = await startScriptedCluster({ metrics: GOOD }));
     // Keep: this scenario has no object storage; the artifact finalizer's clean-up is covered with S3 in cluster-operator-serving.
-    await h.apply(forecastModel(h, 'btc', { serving: { replicas: 2 }, training: { artifactRetention: 'Keep' } }));
+    await h.apply(testForecastModel(h.namespace, 'btc', { serving: { replicas: 2 }, training: { artifactRetention: 'Keep' } }));
     await servingVersion(h, 'btc');
     expect(await h.get('policy/v1', 'PodDisruptionBudget', 'btc-forecast')).toBeDefined();
     await h.waitFor('two inference pods Ready', async () => (await h.list('v1', 'Pod', 'app.kubernetes.io/instance=btc-forecast')).length === 2);
@@ -176,9 +165,9 @@ describe('operator lifecycle on the real control plane (prepared trainer outcome
   });
 
   it('prunes finished runs beyond the history limit, and drops the PodDisruptionBudget when scaled to one replica', async () => {
-    const h = await start({ metrics: GOOD }, { metrics: BETTER }, { metrics: { ...BETTER, mase: 0.6 } });
+    const h = (harness = await startScriptedCluster({ metrics: GOOD }, { metrics: BETTER }, { metrics: { ...BETTER, mase: 0.6 } }));
     // Keep: no object storage in this scenario, so the artifact finalizer only has to let go.
-    await h.apply(forecastModel(h, 'btc', { serving: { replicas: 2 }, training: { successfulRunsHistoryLimit: 1, artifactRetention: 'Keep' } }));
+    await h.apply(testForecastModel(h.namespace, 'btc', { serving: { replicas: 2 }, training: { successfulRunsHistoryLimit: 1, artifactRetention: 'Keep' } }));
     const first = await servingVersion(h, 'btc');
     expect(await h.get('policy/v1', 'PodDisruptionBudget', 'btc-forecast')).toBeDefined();
     await h.patch('forecastmodels', 'btc', { spec: { model: { window: 16 } } });

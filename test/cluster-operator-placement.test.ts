@@ -6,8 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunMetrics } from '../core/crd/metrics.ts';
-import { startClusterHarness, type ClusterHarness, type KubeObject } from './support/cluster-harness.ts';
-import { scriptedOperatorRuntime, type PreparedOutcome } from './support/prepared-trainer.ts';
+import type { ClusterHarness, KubeObject } from './support/cluster-harness.ts';
+import { testForecastModel } from './support/forecast-model-fixture.ts';
+import { startScriptedCluster } from './support/prepared-trainer.ts';
 
 const FM = { apiVersion: 'forecasting.makeusrich.io/v1alpha1', kind: 'ForecastModel' } as const;
 const TR = { apiVersion: 'forecasting.makeusrich.io/v1alpha1', kind: 'TrainingRun' } as const;
@@ -30,15 +31,7 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function start(...outcomes: PreparedOutcome[]): Promise<ClusterHarness> {
-  harness = await startClusterHarness({ runtime: scriptedOperatorRuntime(...outcomes) });
-  await harness.startOperator();
-  return harness;
-}
 
-function forecastModel(h: ClusterHarness, spec: Record<string, unknown> = {}): KubeObject {
-  return { ...FM, metadata: { name: 'btc', namespace: h.namespace }, spec: { market: MARKET, model: { window: 12, horizon: 3, units: 8, epochs: 2 }, ...spec } } as KubeObject;
-}
 
 const fmOf = (h: ClusterHarness) => h.get(FM.apiVersion, FM.kind, 'btc');
 
@@ -62,7 +55,7 @@ async function manualRun(h: ClusterHarness, name: string): Promise<void> {
 
 describe('placement, autoscaling and rollback on the real control plane', () => {
   it('puts placement and identity on the trainer Job\'s and inference Deployment\'s pods, which the API server admits and the scheduler places', async () => {
-    const h = await start({ metrics: GOOD });
+    const h = (harness = await startScriptedCluster({ metrics: GOOD }));
     const node = h.kubelet.nodeName;
     priorityClass = `mur-${h.namespace}`;
     await h.admin.create('/apis/scheduling.k8s.io/v1/priorityclasses', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: priorityClass }, value: 1000 });
@@ -81,7 +74,7 @@ describe('placement, autoscaling and rollback on the real control plane', () => 
       podAnnotations: { 'example.com/cost-center': 'desk-7' },
       podLabels: { team: 'desk', 'app.kubernetes.io/instance': 'spoofed' },
     });
-    await h.apply(forecastModel(h, { training: placement('trainer'), serving: placement('forecaster') }));
+    await h.apply(testForecastModel(h.namespace, 'btc', { training: placement('trainer'), serving: placement('forecaster') }));
     const run = await servedRun(h);
 
     const job = templateOf(await h.get('batch/v1', 'Job', `${run}-train`));
@@ -110,8 +103,8 @@ describe('placement, autoscaling and rollback on the real control plane', () => 
   });
 
   it('autoscales with a HorizontalPodAutoscaler the API server accepts, never fights it over replicas, and refuses replicas with autoscaling', async () => {
-    const h = await start({ metrics: GOOD });
-    await h.apply(forecastModel(h, { serving: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 60 } } }));
+    const h = (harness = await startScriptedCluster({ metrics: GOOD }));
+    await h.apply(testForecastModel(h.namespace, 'btc', { serving: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 60 } } }));
     await servedRun(h);
     const hpa = await h.get('autoscaling/v2', 'HorizontalPodAutoscaler', 'btc-forecast');
     expect(hpa).toMatchObject({ metadata: { ownerReferences: [expect.objectContaining({ kind: 'ForecastModel', name: 'btc', controller: true })] } });
@@ -139,8 +132,8 @@ describe('placement, autoscaling and rollback on the real control plane', () => 
   });
 
   it('rolls back to a pinned earlier run with the real Deployment controller, keeps it through pruning, and returns when unpinned', async () => {
-    const h = await start({ metrics: GOOD }, { metrics: GOOD }, { metrics: GOOD }, { metrics: GOOD });
-    await h.apply(forecastModel(h, { promotion: { policy: 'Always' }, training: { successfulRunsHistoryLimit: 1, artifactRetention: 'Keep' } }));
+    const h = (harness = await startScriptedCluster({ metrics: GOOD }, { metrics: GOOD }, { metrics: GOOD }, { metrics: GOOD }));
+    await h.apply(testForecastModel(h.namespace, 'btc', { promotion: { policy: 'Always' }, training: { successfulRunsHistoryLimit: 1, artifactRetention: 'Keep' } }));
     const first = await servedRun(h);
     await manualRun(h, 'btc-second');
     const second = await servedRun(h, (r) => r === 'btc-second');

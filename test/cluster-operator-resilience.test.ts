@@ -13,6 +13,7 @@ import { tokenKubeconfig } from './cluster/control-plane.ts';
 import { startTcpProxy, type TcpProxy } from './cluster/tcp-proxy.ts';
 import { startTestApiServer } from './support/extra-apiserver.ts';
 import { startClusterHarness, type ClusterHarness, type KubeObject } from './support/cluster-harness.ts';
+import { testForecastModel } from './support/forecast-model-fixture.ts';
 import { startNodeProcess } from './support/node-process.ts';
 import { preparedOperatorRuntime } from './support/prepared-trainer.ts';
 
@@ -25,13 +26,6 @@ type Status = { conditions?: { type: string; status: string; reason?: string }[]
 const statusOf = (o: KubeObject | undefined) => (o as { status?: Status } | undefined)?.status;
 const isReady = (o: KubeObject | undefined) => statusOf(o)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
-function forecastModel(h: ClusterHarness, name: string, model: Record<string, unknown> = {}): KubeObject {
-  return {
-    ...FM,
-    metadata: { name, namespace: h.namespace },
-    spec: { market: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', lookback: 400 }, model: { window: 12, horizon: 3, units: 8, epochs: 2, ...model } },
-  } as KubeObject;
-}
 
 /** Trainers that hold every run until the test releases them. */
 function heldTrainers(): { runtime: ReturnType<typeof preparedOperatorRuntime>; release: () => void } {
@@ -84,7 +78,7 @@ describe('operator resilience on the real control plane', () => {
     const trainers = heldTrainers();
     const h = (harness = await startClusterHarness({ runtime: trainers.runtime }));
     const { child, output } = operatorProcess(h);
-    await h.apply(forecastModel(h, 'btc'));
+    await h.apply(testForecastModel(h.namespace, 'btc'));
     await h.waitFor('the trainer Pod to run', async () => (await h.list('v1', 'Pod')).some((p) => (p as { status?: { phase?: string } }).status?.phase === 'Running'), 30_000).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\noperator output:\n${output()}`);
     });
@@ -107,7 +101,7 @@ describe('operator resilience on the real control plane', () => {
   it('converges after a crash between marking the run promoted and recording it on the ForecastModel', async () => {
     const h = (harness = await startClusterHarness({ runtime: preparedOperatorRuntime(() => ({ metrics: GOOD })) }));
     await h.startOperator();
-    await h.apply(forecastModel(h, 'btc'));
+    await h.apply(testForecastModel(h.namespace, 'btc'));
     const served = statusOf(await ready(h, 'btc'))!.model!.version;
     await h.stopOperator();
 
@@ -128,7 +122,7 @@ describe('operator resilience on the real control plane', () => {
   it('rebuilds a wiped status from what it serves, deleting and re-rolling nothing', async () => {
     const h = (harness = await startClusterHarness({ runtime: preparedOperatorRuntime(() => ({ metrics: GOOD })) }));
     await h.startOperator();
-    await h.apply(forecastModel(h, 'btc'));
+    await h.apply(testForecastModel(h.namespace, 'btc'));
     const served = statusOf(await ready(h, 'btc'))!.model!.version;
     const deployment = (await h.get('apps/v1', 'Deployment', 'btc-forecast'))!;
     const service = (await h.get('v1', 'Service', 'btc-forecast'))!;
@@ -155,14 +149,14 @@ describe('operator resilience on the real control plane', () => {
       forbiddenExpected: 'a restarting kube-apiserver answers 403 until its RBAC caches fill; checked below',
     }));
     await h.startOperator();
-    await h.apply(forecastModel(h, 'btc'));
+    await h.apply(testForecastModel(h.namespace, 'btc'));
     await ready(h, 'btc');
 
     // The operator's apiserver goes down and comes back while the changes land through another one on the same
     // etcd. The resync period is an hour: only resumed watches can bring them to the operator.
     const restartedAt = Date.now();
     const restarting = apiServer.restart();
-    await h.apply(forecastModel(h, 'eth'));
+    await h.apply(testForecastModel(h.namespace, 'eth'));
     await h.patch('forecastmodels', 'btc', { spec: { model: { window: 24 } } });
     await restarting;
     const readyAgainAt = Date.now();
@@ -180,12 +174,12 @@ describe('operator resilience on the real control plane', () => {
     proxies.push(proxy);
     const h = (harness = await startClusterHarness({ runtime: preparedOperatorRuntime(() => ({ metrics: GOOD })), operatorApiServer: { server: proxy.url } }));
     await h.startOperator();
-    await h.apply(forecastModel(h, 'btc'));
+    await h.apply(testForecastModel(h.namespace, 'btc'));
     await ready(h, 'btc');
 
     expect(proxy.cut()).toBeGreaterThan(0);
     proxy.refuse(true);
-    await h.apply(forecastModel(h, 'eth'));
+    await h.apply(testForecastModel(h.namespace, 'eth'));
     await h.patch('forecastmodels', 'btc', { spec: { model: { window: 24 } } });
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     proxy.refuse(false);
@@ -209,7 +203,7 @@ describe('operator resilience on the real control plane', () => {
     const standby = createOperator({ config: parseOperatorConfig({ ...h.operatorEnv, MUR_POD_NAME: 'operator-b' }), kubeConfig, log: createLogger({ name: 'standby', level: 'warn', destination: 2 }) });
     const standbyStarted = standby.start();
     try {
-      await h.apply(forecastModel(h, 'btc'));
+      await h.apply(testForecastModel(h.namespace, 'btc'));
       await ready(h, 'btc');
       const lease = await h.admin.get<{ spec: { holderIdentity: string } }>(`/apis/coordination.k8s.io/v1/namespaces/${OPERATOR_IDENTITY.namespace}/leases/${leaseName}`);
       expect(lease.spec.holderIdentity).toBe('operator-a');
@@ -218,7 +212,7 @@ describe('operator resilience on the real control plane', () => {
       expect(await reconciles(first)).toBeGreaterThan(0);
 
       await h.stopOperator();
-      await h.apply(forecastModel(h, 'eth'));
+      await h.apply(testForecastModel(h.namespace, 'eth'));
       await ready(h, 'eth');
       const taken = await h.admin.get<{ spec: { holderIdentity: string } }>(`/apis/coordination.k8s.io/v1/namespaces/${OPERATOR_IDENTITY.namespace}/leases/${leaseName}`);
       expect(taken.spec.holderIdentity).toBe('operator-b');
@@ -241,7 +235,7 @@ describe('operator resilience on the real control plane', () => {
     const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${OPERATOR_IDENTITY.namespace}/leases/${leaseName}`;
     const leader = operatorProcess(h, { KUBECONFIG: frozenKubeconfig, MUR_POD_NAME: 'operator-frozen' });
     await h.waitFor('operator-frozen to lead', async () => (await h.admin.get<{ spec: { holderIdentity?: string } }>(leasePath).catch(() => undefined))?.spec.holderIdentity === 'operator-frozen');
-    await h.apply(forecastModel(h, 'btc'));
+    await h.apply(testForecastModel(h.namespace, 'btc'));
     await ready(h, 'btc');
 
     leader.child.kill('SIGSTOP');
@@ -250,7 +244,7 @@ describe('operator resilience on the real control plane', () => {
     await h.waitFor('the successor to take the Lease', async () => (await h.admin.get<{ spec: { holderIdentity?: string } }>(leasePath)).spec.holderIdentity === 'operator-successor', 30_000);
     // Work for both: the frozen leader's informers will wake up to these changes.
     await h.patch('forecastmodels', 'btc', { spec: { model: { window: 24 } } });
-    await h.apply(forecastModel(h, 'eth'));
+    await h.apply(testForecastModel(h.namespace, 'eth'));
     await servingWindow(h, 'btc', 24);
     const wokenAt = new Date();
     leader.child.kill('SIGCONT');

@@ -3,6 +3,7 @@
  * with a prepared summary (or failure) in its termination message; an inference container is ready at once.
  */
 import type { RunSummary } from '../../core/manifest.ts';
+import { startClusterHarness, type ClusterHarness } from './cluster-harness.ts';
 import type { ContainerLaunch, ContainerRuntime } from '../cluster/kubelet/container-runtime.ts';
 import { preparedRuntime, type PreparedContainer } from '../cluster/kubelet/prepared-runtime.ts';
 
@@ -37,4 +38,17 @@ export function preparedOperatorRuntime(decide: (env: Record<string, string>) =>
 export function scriptedOperatorRuntime(...outcomes: PreparedOutcome[]): ContainerRuntime {
   let next = 0;
   return preparedOperatorRuntime(() => outcomes[Math.min(next++, outcomes.length - 1)]!);
+}
+
+/** A cluster harness whose trainers end with `outcomes` in order, with the operator started. */
+export async function startScriptedCluster(...outcomes: PreparedOutcome[]): Promise<ClusterHarness> {
+  const harness = await startClusterHarness({ runtime: scriptedOperatorRuntime(...outcomes) });
+  try {
+    await harness.startOperator();
+  } catch (error) {
+    // The caller never gets the harness to close: its kubelet and namespace must not outlive the test.
+    await harness.close().catch(() => undefined);
+    throw error;
+  }
+  return harness;
 }
