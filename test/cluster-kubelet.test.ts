@@ -168,7 +168,11 @@ describe('process kubelet', () => {
 
   it('waits with CreateContainerConfigError while a Secret is missing, then runs once it appears', async () => {
     await admin.create(`/api/v1/namespaces/${NS}/pods`, pod('late', { name: 'main', image: 'prepared/late', envFrom: [{ secretRef: { name: 'late-secret' } }] }));
-    const waiting = await eventually('late waiting', async () => (await getPod('late')).status?.containerStatuses?.[0]?.state?.waiting);
+    // A real kubelet shows ContainerCreating first; the config error follows once it has looked for the Secret.
+    const waiting = await eventually('late waiting with CreateContainerConfigError', async () => {
+      const state = (await getPod('late')).status?.containerStatuses?.[0]?.state?.waiting;
+      return state?.reason === 'CreateContainerConfigError' ? state : undefined;
+    });
     expect(waiting).toMatchObject({ reason: 'CreateContainerConfigError', message: 'secret "late-secret" not found' });
     await admin.create(`/api/v1/namespaces/${NS}/secrets`, { metadata: { name: 'late-secret' }, stringData: { A: 'b' } });
     const done = await eventually('late Succeeded', phaseIs('late', 'Succeeded'));
