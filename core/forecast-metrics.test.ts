@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  directionalAccuracy,
+  directionalScore,
   intervalCoverage,
   meanAbsoluteError,
   meanAbsolutePercentageError,
   rootMeanSquaredError,
   winklerScore,
-} from './metrics.ts';
+} from './forecast-metrics.ts';
 
 // Errors forecast − actual: +1, −1, +3.
 const forecast = [2, 4, 6];
@@ -31,15 +31,19 @@ describe('point metrics', () => {
   });
 });
 
-describe('directionalAccuracy', () => {
-  it('counts up, down and flat calls that match the actual move from the origin', () => {
-    // forecast moves: up, down, up, flat; actual moves: up, down, flat, flat → 3 of 4.
-    expect(directionalAccuracy([2, 4, 6, 3], [3, 3, 5, 3], [1, 5, 5, 3])).toBe(0.75);
+describe('directionalScore', () => {
+  it('scores only the samples where the forecast called a move', () => {
+    // Forecast moves: up, down, flat, up; actual: up, up, down, flat → 1 hit of 3 called moves.
+    expect(directionalScore([2, 4, 5, 6], [3, 6, 4, 5], [1, 5, 5, 5])).toEqual({ accuracy: 1 / 3, count: 3, share: 0.75 });
   });
 
-  it('gives a no-change forecast credit only for outcomes that did not move', () => {
+  it('gives an always-flat forecast no accuracy rather than 0 %', () => {
     const origin = [10, 10, 10, 10];
-    expect(directionalAccuracy(origin, [11, 9, 10, 12], origin)).toBe(0.25);
+    expect(directionalScore(origin, [11, 9, 10, 12], origin)).toEqual({ accuracy: null, count: 0, share: 0 });
+  });
+
+  it('refuses inputs of different lengths', () => {
+    expect(() => directionalScore([1, 2], [1], [1, 2])).toThrow(/differ in length/);
   });
 });
 
