@@ -153,6 +153,25 @@ describe('POST /v1/forecast with more candles than the limit', () => {
   });
 });
 
+describe('POST /v1/forecast with candles no market could produce', () => {
+  const last = candles.slice(-13);
+  /** The valid window with candle 12 replaced by the row [time, open, high, low, close, volume]. */
+  const withLastRow = (open: number, high: number, low: number, close: number) =>
+    JSON.stringify({ candles: [...last.slice(0, 12).map((c) => [c.time, c.open, c.high, c.low, c.close, c.volume]), [last[12]!.time, open, high, low, close, 1]] });
+  const impossible: Array<[string, string, string, string]> = [
+    ['an open above the high', withLastRow(110, 105, 95, 100), 'candles[12].open', 'candles[12].open: 110 is above the high of 105'],
+    ['a close below the low', withLastRow(100, 105, 95, 90), 'candles[12].close', 'candles[12].close: 90 is below the low of 95'],
+    ['prices that would overflow', withLastRow(1e300, 1e300, 1e300, 1e300), 'candles[12][1]', 'candles[12][1]: open must be <= 1000000000000000'],
+  ];
+
+  it.each(impossible)('refuses %s with 400 naming the field', async (_case, body, field, error) => {
+    const server = await startServer();
+    const answer = await send(server.port, { method: 'POST', headers: json({ 'Content-Length': String(Buffer.byteLength(body)) }), body });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'bad_request', field, error });
+  });
+});
+
 describe('more than one Authorization header', () => {
   const twice: Array<[string, string[]]> = [
     ['a valid token, then an unknown one', [`Bearer ${TOKEN}`, 'Bearer someone-elses-token-000000']],

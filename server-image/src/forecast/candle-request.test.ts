@@ -44,6 +44,10 @@ describe('parseForecastRequest', () => {
     });
     expect(refusal({ candles: [ok[0], ok[1], ok[2], candle(5)] }).message).toMatch(/2 1h candle\(s\) missing/);
     expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), high: 10, low: 20 }] }).field).toBe('candles[3].high');
+    expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), open: 250 }] })).toMatchObject({ status: 400, field: 'candles[3].open', message: 'candles[3].open: 250 is above the high of 200' });
+    expect(refusal({ candles: [...ok.slice(0, 3), [start + 3 * HOUR, 100, 200, 50, 49, 1]] })).toMatchObject({ field: 'candles[3].close', message: 'candles[3].close: 49 is below the low of 50' });
+    expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), high: 2e15 }] })).toMatchObject({ field: 'candles[3].high', message: 'candles[3].high: must be <= 1000000000000000' });
+    expect(refusal({ candles: [...ok.slice(0, 3), [start + 3 * HOUR, 1, 2, 1e-16, 1, 1]] })).toMatchObject({ field: 'candles[3][3]', message: 'candles[3][3]: low must be >= 1e-15' });
     expect(refusal({ candles: ok }, { ...rules, now: start + 3 * HOUR + 1 }).message).toMatch(/has not closed yet/);
     expect(refusal({ candles: ok, extra: 1 })).toMatchObject({ field: 'extra', message: 'extra: is not a known field' });
     expect(refusal({})).toMatchObject({ field: 'candles', message: 'candles: is required' });

@@ -1,5 +1,5 @@
 import { Compile } from 'typebox/compile';
-import type { Candle } from '../../../core/candle.ts';
+import { findCandleProblem, type Candle } from '../../../core/candle.ts';
 import { candlesForWindow } from '../../../core/features.ts';
 import { badRequest } from '../http/http-error.ts';
 import { forecastRequestRefusal } from './candle-refusal.ts';
@@ -18,7 +18,8 @@ export interface CandleRules {
 /**
  * Validate a parsed POST /v1/forecast body and return the candles the forecast needs (the last
  * window + 1). Every refusal names the field: a 413 for too many candles, otherwise a 400 for schema
- * violations, too few candles, times that are not increasing, off the timeframe grid, not yet closed,
+ * violations, a candle no market could produce (a high below the low, an open or close outside
+ * [low, high]), too few candles, times that are not increasing, off the timeframe grid, not yet closed,
  * or a gap in the candles the window uses.
  */
 export function parseForecastRequest(body: unknown, rules: CandleRules): Candle[] {
@@ -36,7 +37,8 @@ export function parseForecastRequest(body: unknown, rules: CandleRules): Candle[
     if (candle.time % rules.stepMs !== 0) {
       throw badRequest(`${at}.time`, `${candle.time} is not on the ${rules.timeframe} grid (open times are multiples of ${rules.stepMs} ms since the epoch)`);
     }
-    if (candle.high < candle.low) throw badRequest(`${at}.high`, `must not be below low (${candle.high} < ${candle.low})`);
+    const problem = findCandleProblem(candle);
+    if (problem !== undefined) throw badRequest(`${at}.${problem.field}`, problem.message);
     if (i === 0) continue;
     const delta = candle.time - candles[i - 1]!.time;
     if (delta <= 0) throw badRequest(`${at}.time`, `must be later than candles[${i - 1}].time: times must increase`);

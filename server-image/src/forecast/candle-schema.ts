@@ -1,8 +1,15 @@
 import Type, { type Static } from 'typebox';
+import { MAX_PRICE, MIN_PRICE } from '../../../core/candle.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { JsonArrayCap } from '../http/json-array-cap.ts';
 
-const Price = Type.Number({ exclusiveMinimum: 0, description: 'price in the quote currency; finite and positive' });
+// exclusiveMinimum is implied by minimum, and kept because a zero or negative price then reads "must be > 0".
+const Price = Type.Number({
+  exclusiveMinimum: 0,
+  minimum: MIN_PRICE,
+  maximum: MAX_PRICE,
+  description: `price in the quote currency, from ${MIN_PRICE} to ${MAX_PRICE.toExponential()}: the range models are trained on, in which every feature is finite`,
+});
 const Volume = Type.Number({ minimum: 0, description: 'traded volume in the base currency; finite, zero or more' });
 // The range of JavaScript dates: every instant a forecast derives from a candle can be written as ISO 8601,
 // and all of them are safe integers, so grid and gap arithmetic stays exact.
