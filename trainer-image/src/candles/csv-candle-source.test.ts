@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../core/errors.ts';
 import { createCsvCandleSource } from './csv-candle-source.ts';
 
@@ -47,7 +50,7 @@ describe('createCsvCandleSource', () => {
     ]);
   });
 
-  it('reads a headered file with ISO times, sorting rows and letting a later duplicate win', async () => {
+  it('reads a headered file with ISO times in several forms and offsets', async () => {
     const series = await createCsvCandleSource({ path: fixture('ohlcv-headered-iso.csv'), timeframe: '1h' }).load();
     expect(series.candles).toEqual([
       { time: T0, open: 100, high: 102, low: 99, close: 100.5, volume: 10 },
@@ -74,7 +77,8 @@ describe('createCsvCandleSource', () => {
   it('rejects a file whose spacing does not fit the timeframe', async () => {
     const error = await loadError(createCsvCandleSource({ path: fixture('binance-1h-with-gap.csv'), timeframe: '4h' }));
     expect(error.field).toBe('market.timeframe');
-    expect(error.message).toContain('candles at 2024-01-01T00:00:00.000Z and 2024-01-01T01:00:00.000Z are 60 minutes apart');
+    expect(error.message).toContain('lines 1 and 2: candles at 2024-01-01T00:00:00.000Z and 2024-01-01T01:00:00.000Z are 60 minutes apart');
+    expect(error.message).toContain('read it with --timeframe 1h');
   });
 
   it('rejects a missing file as bad input', async () => {
@@ -84,6 +88,74 @@ describe('createCsvCandleSource', () => {
 
   it('rejects a lookback that is not a positive integer', () => {
     expect(() => createCsvCandleSource({ path: 'x.csv', timeframe: '1h', lookback: 0 })).toThrow(BadInputError);
+  });
+});
+
+describe('createCsvCandleSource on hostile files', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'mur-csv-source-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const HEADER = 'timestamp,open,high,low,close,volume';
+  /** A headered file of `count` hourly candles. */
+  const hourlyText = (count: number) => [HEADER, ...Array.from({ length: count }, (_, i) => `${T0 + i * HOUR},100,102,99,101,10`)].join('\n');
+  const write = async (name: string, content: string | Uint8Array) => {
+    const file = path.join(dir, name);
+    await writeFile(file, content);
+    return file;
+  };
+  const requirement = { count: 800, reason: 'window 72, horizon 24, validation 0.15 and test 0.15' };
+
+  it('names the file, the count found and the count needed for a header-only file', async () => {
+    const file = await write('header-only.csv', `${HEADER}\n`);
+    const error = await loadError(createCsvCandleSource({ path: file, timeframe: '1h', minimumCandles: requirement }));
+    expect(error.message).toBe(`${file} holds only a header, no candle rows (0 candles found; window 72, horizon 24, validation 0.15 and test 0.15 need at least 800)`);
+  });
+
+  it('names the file, its lines and the count needed for a file too short to train on', async () => {
+    const file = await write('short.csv', hourlyText(100));
+    const error = await loadError(createCsvCandleSource({ path: file, timeframe: '1h', minimumCandles: requirement }));
+    expect(error.message).toBe(`${file} holds 100 candles (lines 2–101); window 72, horizon 24, validation 0.15 and test 0.15 need at least 800: use a longer file`);
+    await expect(createCsvCandleSource({ path: file, timeframe: '1h', minimumCandles: { ...requirement, count: 100 } }).load()).resolves.toMatchObject({ candles: { length: 100 } });
+  });
+
+  it('refuses repeated times by default and keeps the first row of each time when asked', async () => {
+    const rows = hourlyText(5).split('\n');
+    const file = await write('repeats.csv', [...rows, `${T0 + HOUR},100,102,99,100.5,10`, rows[3]].join('\n'));
+    const error = await loadError(createCsvCandleSource({ path: file, timeframe: '1h' }));
+    expect(error.message).toContain(`${file}: 2 rows repeat the time of an earlier row (1 of them with different values); the first is line 7, which repeats line 3`);
+    expect(error.message).toContain('--duplicates keep-first');
+    const series = await createCsvCandleSource({ path: file, timeframe: '1h', duplicates: 'keep-first' }).load();
+    expect(series.candles.map((c) => c.close)).toEqual([101, 101, 101, 101, 101]);
+  });
+
+  it('names the line where the time turns back', async () => {
+    const rows = hourlyText(6).split('\n');
+    const file = await write('out-of-order.csv', [rows[0], rows[1], rows[4], rows[5], rows[2], rows[3], rows[6]].join('\n'));
+    const error = await loadError(createCsvCandleSource({ path: file, timeframe: '1h' }));
+    expect(error.message).toContain(`${file}: rows out of order: line 5 (2024-01-01T01:00:00.000Z) is earlier than line 4 (2024-01-01T04:00:00.000Z)`);
+  });
+
+  it('suggests the timeframe of an hourly file read as 1-minute candles', async () => {
+    const file = await write('hourly.csv', hourlyText(300));
+    const error = await loadError(createCsvCandleSource({ path: file, timeframe: '1m' }));
+    expect(error.field).toBe('market.timeframe');
+    expect(error.message).toContain(`${file}: no two consecutive candles are 1m apart`);
+    expect(error.message).toContain('read it with --timeframe 1h');
+  });
+
+  it.each([
+    ['UTF-16 with a byte-order mark', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(hourlyText(3), 'utf16le')]), 'is UTF-16 text'],
+    ['a zip archive', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), 'is a zip archive'],
+    ['binary bytes', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0]), 'is not a text file'],
+  ])('refuses %s, saying what the file is', async (_case, bytes, message) => {
+    const file = await write('encoded.csv', bytes);
+    const error = await loadError(createCsvCandleSource({ path: file, timeframe: '1h' }));
+    expect(error.message).toContain(`${file} ${message}`);
+    expect(error.message).not.toMatch(/[\u0000-\u001f]/);
   });
 });
 

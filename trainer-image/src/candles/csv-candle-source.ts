@@ -1,10 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { findGaps, sortAndDeduplicate, type Candle } from '../../../core/candle.ts';
+import { findGaps } from '../../../core/candle.ts';
 import { BadInputError } from '../../../core/errors.ts';
 import { timeframeMs } from '../../../core/timeframe.ts';
+import { decodeCandleFile } from './candle-file-text.ts';
 import type { CandleSeries, CandleSource } from './candle-source.ts';
+import { orderCsvCandles, type DuplicateCandlePolicy } from './csv-row-order.ts';
+import { requireTimeframeSpacing } from './csv-spacing.ts';
 import { parseCandleCsv } from './parse-candle-csv.ts';
+
+/** The fewest candles training can use, and what sets that number (e.g. "window 72, horizon 24, …"). */
+export interface CandleRequirement {
+  readonly count: number;
+  readonly reason: string;
+}
 
 /** Options of {@link createCsvCandleSource}. */
 export interface CsvCandleSourceOptions {
@@ -14,9 +23,17 @@ export interface CsvCandleSourceOptions {
   readonly timeframe: string;
   /** Keep only the last `lookback` candles; all of them when omitted. */
   readonly lookback?: number;
+  /** Rows repeating an earlier row's time: refuse the file (the default) or keep each time's first row. */
+  readonly duplicates?: DuplicateCandlePolicy;
+  /** When given, a file holding fewer candles is refused by name before any training starts. */
+  readonly minimumCandles?: CandleRequirement;
 }
 
-/** A CandleSource reading a CSV file; malformed rows are BadInputErrors naming file, line and field. */
+/**
+ * A CandleSource reading a CSV file. Every refusal is a BadInputError naming the file and, where one is
+ * at fault, the line: malformed or impossible rows, repeated times, rows out of order, a spacing that does
+ * not fit the timeframe, a file that is not UTF-8 text, or one with too few candles.
+ */
 export function createCsvCandleSource(options: CsvCandleSourceOptions): CandleSource {
   const filePath = options.path instanceof URL ? fileURLToPath(options.path) : options.path;
   const stepMs = timeframeMs(options.timeframe);
@@ -28,38 +45,37 @@ export function createCsvCandleSource(options: CsvCandleSourceOptions): CandleSo
   return {
     describe: () => description,
     async load(): Promise<CandleSeries> {
-      let text: string;
-      try {
-        text = await readFile(filePath, 'utf8');
-      } catch (cause) {
-        const code = (cause as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-          throw new BadInputError(`cannot read candle file ${filePath} (${code})`, 'data', { cause });
-        }
-        throw new Error(`read candle file ${filePath}`, { cause });
+      const parsed = parseCandleCsv(decodeCandleFile(await readCandleFile(filePath), filePath), filePath);
+      const { candles: all, lines } = orderCsvCandles(parsed.candles, parsed.lines, filePath, options.duplicates ?? 'refuse');
+      if (all.length === 0) {
+        const what = parsed.format === 'headered' ? 'only a header, no candle rows' : 'no candle rows';
+        throw new BadInputError(`${filePath} holds ${what} (0 candles found${needs(options.minimumCandles)})`, 'data');
       }
-      const all = sortAndDeduplicate(parseCandleCsv(text, filePath).candles);
-      requireTimeframeSpacing(all, stepMs, options.timeframe, filePath);
+      if (options.minimumCandles !== undefined && all.length < options.minimumCandles.count) {
+        throw new BadInputError(
+          `${filePath} holds ${all.length} candles (lines ${lines[0]}–${lines[lines.length - 1]})${needs(options.minimumCandles)}: use a longer file`,
+          'data',
+        );
+      }
+      requireTimeframeSpacing(all, lines, options.timeframe, filePath);
       const candles = options.lookback === undefined ? all : all.slice(-options.lookback);
       return { candles, gaps: findGaps(candles, stepMs), source: description };
     },
   };
 }
 
-/**
- * Candles a whole number of timeframes apart. A 1-minute file read as 1-hour candles (or the other way
- * round) would otherwise train on a silently wrong grid.
- */
-function requireTimeframeSpacing(candles: readonly Candle[], stepMs: number, timeframe: string, filePath: string): void {
-  for (let i = 1; i < candles.length; i++) {
-    const previous = candles[i - 1]!.time;
-    const delta = candles[i]!.time - previous;
-    if (delta % stepMs !== 0) {
-      throw new BadInputError(
-        `${filePath}: candles at ${new Date(previous).toISOString()} and ${new Date(candles[i]!.time).toISOString()} are ` +
-          `${delta / 60_000} minutes apart, not a whole number of ${timeframe} candles (is the timeframe right?)`,
-        'market.timeframe',
-      );
+async function readCandleFile(filePath: string): Promise<Buffer> {
+  try {
+    return await readFile(filePath);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+      throw new BadInputError(`cannot read candle file ${filePath} (${code})`, 'data', { cause });
     }
+    throw new Error(`read candle file ${filePath}`, { cause });
   }
+}
+
+function needs(requirement: CandleRequirement | undefined): string {
+  return requirement === undefined ? '' : `; ${requirement.reason} need at least ${requirement.count}`;
 }

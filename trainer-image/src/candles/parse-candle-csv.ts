@@ -1,14 +1,17 @@
-import type { Candle } from '../../../core/candle.ts';
+import { findCandleProblem, type Candle } from '../../../core/candle.ts';
 import { BadInputError } from '../../../core/errors.ts';
 import { parseCsvTime } from './csv-time.ts';
+import { EXCERPT_MAX_CHARS, quoteExcerpt } from './quote-excerpt.ts';
 
 /** The two layouts a candle CSV may have; detected from its first non-blank line. */
 export type CandleCsvFormat = 'binance-klines' | 'headered';
 
-/** Candles in file order (unsorted, duplicates kept) and the detected layout. */
+/** Candles in file order (unsorted, duplicates kept), the 1-based line each came from, and the detected layout. */
 export interface ParsedCandleCsv {
   readonly format: CandleCsvFormat;
   readonly candles: Candle[];
+  /** `lines[i]` is the line of `candles[i]`, so later checks (duplicates, order, spacing) can name it. */
+  readonly lines: number[];
 }
 
 /** Binance's public kline dumps: no header, these 12 columns. */
@@ -32,7 +35,8 @@ const BINANCE_LAYOUT: ColumnLayout = { count: 12, names: BINANCE_KLINE_COLUMNS, 
 
 /**
  * Parse candle CSV text (a Binance kline dump or a headered OHLCV file). `fileName` names the file in
- * errors: a malformed row is a BadInputError naming the file, the 1-based line and the field.
+ * errors: a malformed row, or a candle no market could produce (see findCandleProblem), is a
+ * BadInputError naming the file, the 1-based line and the field.
  */
 export function parseCandleCsv(text: string, fileName: string): ParsedCandleCsv {
   const lines = text.split('\n');
@@ -44,12 +48,14 @@ export function parseCandleCsv(text: string, fileName: string): ParsedCandleCsv 
   const headered = !/^\d/.test(firstCells[0] ?? '');
   const layout = headered ? layoutFromHeader(firstCells, fileName, first + 1) : BINANCE_LAYOUT;
   const candles: Candle[] = [];
+  const candleLines: number[] = [];
   for (let index = headered ? first + 1 : first; index < lines.length; index++) {
     const line = lines[index]!;
     if (isBlank(line)) continue;
     candles.push(parseRow(splitRow(line, index === 0), layout, fileName, index + 1, headered));
+    candleLines.push(index + 1);
   }
-  return { format: headered ? 'headered' : 'binance-klines', candles };
+  return { format: headered ? 'headered' : 'binance-klines', candles, lines: candleLines };
 }
 
 function layoutFromHeader(header: string[], fileName: string, lineNumber: number): ColumnLayout {
@@ -57,17 +63,19 @@ function layoutFromHeader(header: string[], fileName: string, lineNumber: number
   const where = `${fileName} line ${lineNumber}`;
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name) && name !== '') throw new BadInputError(`${where}: the header names column "${name}" twice`, fileName);
+    if (seen.has(name) && name !== '') throw new BadInputError(`${where}: the header names column ${quoteExcerpt(name)} twice`, fileName);
     seen.add(name);
   }
+  // The header is quoted as one short excerpt: a binary file read as text has a "header" of garbage.
+  const found = quoteExcerpt(header.join(', '), 2 * EXCERPT_MAX_CHARS);
   const time = TIME_COLUMN_NAMES.map((name) => names.indexOf(name)).find((index) => index !== -1);
   if (time === undefined) {
-    throw new BadInputError(`${where}: the header has no time column (one of ${TIME_COLUMN_NAMES.join(', ')}); found ${header.join(', ')}`, fileName);
+    throw new BadInputError(`${where}: the header has no time column (one of ${TIME_COLUMN_NAMES.join(', ')}); found ${found}`, fileName);
   }
   const index = (column: (typeof VALUE_COLUMNS)[number]): number => {
-    const found = names.indexOf(column);
-    if (found === -1) throw new BadInputError(`${where}: the header has no "${column}" column; found ${header.join(', ')}`, fileName);
-    return found;
+    const at = names.indexOf(column);
+    if (at === -1) throw new BadInputError(`${where}: the header has no "${column}" column; found ${found}`, fileName);
+    return at;
   };
   return { count: header.length, names: header, time, open: index('open'), high: index('high'), low: index('low'), close: index('close'), volume: index('volume') };
 }
@@ -79,31 +87,22 @@ function parseRow(cells: string[], layout: ColumnLayout, fileName: string, lineN
     throw new BadInputError(`${where}: expected ${expected}, found ${cells.length}`, fileName);
   }
   const fail = (column: number, problem: string): never => {
-    throw new BadInputError(`${where}, field "${layout.names[column]}": ${problem}`, fileName);
+    throw new BadInputError(`${where}, field ${quoteExcerpt(layout.names[column]!)}: ${problem}`, fileName);
   };
   const number = (column: number): number => {
     const cell = cells[column]!;
     const value = cell === '' ? Number.NaN : Number(cell);
-    if (Number.isNaN(value)) fail(column, `${JSON.stringify(cell)} is not a number`);
-    if (!Number.isFinite(value)) fail(column, `${JSON.stringify(cell)} is not a finite number`);
-    return value;
-  };
-  const price = (column: number): number => {
-    const value = number(column);
-    if (value <= 0) fail(column, `${JSON.stringify(cells[column])} is not a positive price`);
+    if (Number.isNaN(value)) fail(column, `${quoteExcerpt(cell)} is not a number`);
+    if (!Number.isFinite(value)) fail(column, `${quoteExcerpt(cell)} is not a finite number`);
     return value;
   };
 
   const time = parseCsvTime(cells[layout.time]!);
-  if (time === undefined) fail(layout.time, `${JSON.stringify(cells[layout.time])} is not a time (epoch milliseconds or ISO 8601)`);
-  const open = price(layout.open);
-  const high = price(layout.high);
-  const low = price(layout.low);
-  const close = price(layout.close);
-  const volume = number(layout.volume);
-  if (volume < 0) fail(layout.volume, `${JSON.stringify(cells[layout.volume])} is negative`);
-  if (high < low) fail(layout.high, `${high} is below the low of ${low}`);
-  return { time: time!, open, high, low, close, volume };
+  if (time === undefined) fail(layout.time, `${quoteExcerpt(cells[layout.time]!)} is not a time (epoch milliseconds or ISO 8601)`);
+  const candle = { time: time!, open: number(layout.open), high: number(layout.high), low: number(layout.low), close: number(layout.close), volume: number(layout.volume) };
+  const problem = findCandleProblem(candle);
+  if (problem !== undefined) fail(layout[problem.field], problem.message);
+  return candle;
 }
 
 /** Cells of one row: CR and BOM removed, cells trimmed and unquoted (candle files never quote commas). */

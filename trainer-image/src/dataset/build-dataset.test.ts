@@ -97,7 +97,12 @@ describe('buildDataset', () => {
   it('names the offending candle and option', () => {
     const candles = hourlyCandles(400);
     candles[12] = { ...candles[12]!, close: 0 };
-    expect(() => buildDataset(candles, options)).toThrow(/candles\[12\] at 2024-01-01T12:00:00.000Z: prices must be positive/);
+    expect(() => buildDataset(candles, options)).toThrow(/^candles\[12\]\.close at 2024-01-01T12:00:00.000Z: 0 is not a positive price$/);
+    const outside = hourlyCandles(400);
+    outside[30] = { ...outside[30]!, open: outside[30]!.high * 2 };
+    expect(captureError(() => buildDataset(outside, options))).toMatchObject({ field: 'candles[30].open', message: expect.stringMatching(/^candles\[30\]\.open at .*: [\d.]+ is above the high of [\d.]+$/) });
+    const huge = hourlyCandles(400).map((c) => ({ ...c, open: c.open * 1e300, high: c.high * 1e300, low: c.low * 1e300, close: c.close * 1e300 }));
+    expect(captureError(() => buildDataset(huge, options)).message).toMatch(/^candles\[0\]\.open at .*: .* is above the largest price accepted, 1e\+15$/);
     expect(() => buildDataset(hourlyCandles(400), { ...options, window: 0 })).toThrow(/model.window: must be a positive integer/);
     expect(() => buildDataset(hourlyCandles(400), { ...options, testFraction: 0.6, validationFraction: 0.4 })).toThrow(BadInputError);
     expect(() => buildDataset(hourlyCandles(400), { ...options, timeframe: '7m' })).toThrow(/timeframe "7m" is not supported/);

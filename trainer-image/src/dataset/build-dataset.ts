@@ -1,10 +1,10 @@
-import { findGaps, sortAndDeduplicate, type Candle } from '../../../core/candle.ts';
+import { findCandleProblem, findGaps, sortAndDeduplicate, type Candle } from '../../../core/candle.ts';
 import { BadInputError } from '../../../core/errors.ts';
 import { FEATURE_COUNT } from '../../../core/features.ts';
 import { timeframeMs } from '../../../core/timeframe.ts';
 import { fitNormalisation, stackScaledTargets, stackWindows } from './normalisation.ts';
 import { enumerateSamples, samplesPerRun } from './samples.ts';
-import { minimumCandles, splitChronologically, splitsAreUsable, type SplitFractions } from './split.ts';
+import { minimumCandles, splitChronologically, splitsAreUsable } from './split.ts';
 import type { Dataset, DatasetOptions, DatasetSample, DatasetSplit, Normalisation, SampleRange } from './types.ts';
 
 /**
@@ -17,8 +17,8 @@ export function buildDataset(candles: readonly Candle[], options: DatasetOptions
   const stepMs = timeframeMs(options.timeframe);
   checkCandles(candles);
   const series = sortAndDeduplicate(candles);
-  const needed = minimumCandles(window, horizon, options);
-  if (series.length < needed) throw tooLittleHistory(needed, series.length, options, '');
+  const requirement = historyRequirement(options);
+  if (series.length < requirement.count) throw tooLittleHistory(requirement, series.length, '');
 
   const gaps = findGaps(series, stepMs);
   const { featureRows, samples, segments } = enumerateSamples(series, stepMs, window, horizon);
@@ -27,7 +27,7 @@ export function buildDataset(candles: readonly Candle[], options: DatasetOptions
   const samplesLostToGaps = samplesPerRun(series.length, window, horizon) - samples.length;
   if (!splitsAreUsable(sizes)) {
     const detail = ` (${gaps.length} ${gaps.length === 1 ? 'gap' : 'gaps'} in the candles cost ${samplesLostToGaps} samples; usable after purging: train ${sizes.train}, validation ${sizes.validation}, test ${sizes.test})`;
-    throw tooLittleHistory(needed, series.length, options, detail);
+    throw tooLittleHistory(requirement, series.length, detail);
   }
 
   const normalisation = fitNormalisation(featureRows, split.train, window, horizon);
@@ -76,10 +76,23 @@ export function sampleRange(samples: readonly DatasetSample[]): SampleRange {
   return { from: new Date(first.anchorTime).toISOString(), to: new Date(last.anchorTime).toISOString(), samples: samples.length };
 }
 
-function tooLittleHistory(needed: number, got: number, options: DatasetOptions & SplitFractions, detail: string): BadInputError {
+/** The fewest gap-free candles a dataset needs, and the settings that make it so. */
+export interface HistoryRequirement {
+  readonly count: number;
+  readonly reason: string;
+}
+
+/** The fewest gap-free candles a dataset of this shape needs (candle sources refuse shorter files up front). */
+export function historyRequirement(options: Omit<DatasetOptions, 'timeframe'>): HistoryRequirement {
+  return {
+    count: minimumCandles(options.window, options.horizon, options),
+    reason: `window ${options.window}, horizon ${options.horizon}, validation ${options.validationFraction} and test ${options.testFraction}`,
+  };
+}
+
+function tooLittleHistory(requirement: HistoryRequirement, got: number, detail: string): BadInputError {
   return new BadInputError(
-    `need at least ${needed} gap-free candles for window ${options.window}, horizon ${options.horizon}, ` +
-      `validation ${options.validationFraction} and test ${options.testFraction}, got ${got}${detail}; ` +
+    `need at least ${requirement.count} gap-free candles for ${requirement.reason}, got ${got}${detail}; ` +
       'lower model.window or model.horizon, or raise market.lookback',
     'market.lookback',
   );
@@ -107,13 +120,11 @@ function checkCandles(candles: readonly Candle[]): void {
     if (!Number.isSafeInteger(candle.time) || candle.time < 0 || candle.time > MAX_DATE_MS) {
       throw new BadInputError(`candles[${i}]: time must be a non-negative integer of ms since the epoch, got ${candle.time}`, `candles[${i}].time`);
     }
-    const prices = [candle.open, candle.high, candle.low, candle.close];
-    // Features take logs of prices and of 1 + volume; one bad value would poison every window it touches.
-    if (!prices.every((p) => Number.isFinite(p) && p > 0) || !(Number.isFinite(candle.volume) && candle.volume >= 0)) {
-      throw new BadInputError(
-        `candles[${i}] at ${new Date(candle.time).toISOString()}: prices must be positive and volume non-negative, got ${JSON.stringify(candle)}`,
-        `candles[${i}]`,
-      );
+    // Features take logs of prices and of 1 + volume; one bad value would poison every window it touches,
+    // and prices beyond MAX_PRICE would overflow the backtest's sums.
+    const problem = findCandleProblem(candle);
+    if (problem !== undefined) {
+      throw new BadInputError(`candles[${i}].${problem.field} at ${new Date(candle.time).toISOString()}: ${problem.message}`, `candles[${i}].${problem.field}`);
     }
   });
 }
