@@ -40,6 +40,21 @@ describe('s3ConfigFromEnv', () => {
     expect(config).toEqual({ endpoint: 'http://127.0.0.1:9000', accessKey: 'aws-key', secretKey: 's3-secret', region: 'us-east-2' });
   });
 
+  it('accepts the standard AWS_ names for the endpoint and the CA bundle, preferring the S3_ ones', () => {
+    const keys = { S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b' };
+    expect(s3ConfigFromEnv({ ...keys, AWS_ENDPOINT_URL: 'http://all-services:4566', AWS_CA_BUNDLE: '/etc/ssl/aws-ca.pem' })).toMatchObject({
+      endpoint: 'http://all-services:4566',
+      caFile: '/etc/ssl/aws-ca.pem',
+    });
+    expect(s3ConfigFromEnv({ ...keys, AWS_ENDPOINT_URL: 'http://all-services:4566', AWS_ENDPOINT_URL_S3: 'http://s3-only:9000' })?.endpoint).toBe('http://s3-only:9000');
+    const both = s3ConfigFromEnv({ ...keys, S3_ENDPOINT: 'http://minio:9000', AWS_ENDPOINT_URL_S3: 'http://s3-only:9000', S3_CA_FILE: '/minio-ca.pem', AWS_CA_BUNDLE: '/aws-ca.pem' });
+    expect(both).toMatchObject({ endpoint: 'http://minio:9000', caFile: '/minio-ca.pem' });
+  });
+
+  it('names the AWS_ variable the endpoint came from when it is malformed', () => {
+    expect(() => s3ConfigFromEnv({ AWS_ENDPOINT_URL_S3: 'minio:9000' })).toThrow('AWS_ENDPOINT_URL_S3 "minio:9000" must start with http:// or https://');
+  });
+
   it('falls back to the instance metadata service when no keys and no web identity are set', () => {
     expect(s3ConfigFromEnv({ S3_ENDPOINT: 'http://127.0.0.1:9000' })).toEqual({
       endpoint: 'http://127.0.0.1:9000',

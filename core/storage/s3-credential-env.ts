@@ -7,6 +7,26 @@ export type S3CredentialSettings =
   | { readonly accessKey: string; readonly secretKey: string; readonly sessionToken?: string }
   | { readonly credentials: S3CredentialSource };
 
+/** One object-storage environment setting: the names it is read from (the first one set wins), its default and meaning. */
+export interface S3EnvSetting {
+  readonly names: readonly string[];
+  readonly default: string;
+  readonly meaning: string;
+}
+
+/** The credential variables s3CredentialsFromEnv reads, for help texts and generated docs. */
+export const S3_CREDENTIAL_SETTINGS = {
+  accessKey: { names: ['S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID'], default: '—', meaning: 'static access key; with the secret key it wins over every other credential source' },
+  secretKey: { names: ['S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY'], default: '—', meaning: 'static secret key (set both keys or neither)' },
+  sessionToken: { names: ['S3_SESSION_TOKEN', 'AWS_SESSION_TOKEN'], default: '—', meaning: 'session token of temporary static keys (STS)' },
+  roleArn: { names: ['AWS_ROLE_ARN'], default: '—', meaning: 'web identity (EKS IRSA, GKE/Azure workload identity): the role to assume, with the token file' },
+  tokenFile: { names: ['AWS_WEB_IDENTITY_TOKEN_FILE'], default: '—', meaning: 'web identity: the projected service-account token file, with the role' },
+  sessionName: { names: ['AWS_ROLE_SESSION_NAME'], default: 'make-us-rich-<epoch ms>', meaning: 'web identity: the session name recorded by STS' },
+  stsEndpoint: { names: ['AWS_STS_ENDPOINT'], default: 'the regional AWS STS endpoint', meaning: 'web identity: the STS endpoint to exchange the token at' },
+  metadataDisabled: { names: ['AWS_EC2_METADATA_DISABLED'], default: 'false', meaning: 'true turns off the instance metadata service, the last credential source' },
+  metadataEndpoint: { names: ['AWS_EC2_METADATA_SERVICE_ENDPOINT'], default: DEFAULT_INSTANCE_METADATA_ENDPOINT, meaning: 'instance metadata service (IMDSv2) address' },
+} as const satisfies Record<string, S3EnvSetting>;
+
 /** The ways to give S3 credentials, in the order they are tried; appended to "no credentials" errors. */
 export const S3_CREDENTIAL_HINT =
   'set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY also work), ' +
@@ -23,20 +43,20 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
  * than a silent fall-through, so a typo never ends up signing with some other identity.
  */
 export function s3CredentialsFromEnv(env: Env, region: string | undefined): S3CredentialSettings {
-  const read = (...names: string[]) => names.map((name) => envText(env, name)).find((value) => value !== undefined);
-  const accessKey = read('S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID');
-  const secretKey = read('S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY');
+  const settings = S3_CREDENTIAL_SETTINGS;
+  const accessKey = readS3Setting(env, settings.accessKey)?.value;
+  const secretKey = readS3Setting(env, settings.secretKey)?.value;
   if (accessKey !== undefined || secretKey !== undefined) {
     if (accessKey === undefined) throw new BadInputError(`S3_SECRET_ACCESS_KEY is set but S3_ACCESS_KEY_ID is not: set both`, 'S3_ACCESS_KEY_ID');
     if (secretKey === undefined) throw new BadInputError(`S3_ACCESS_KEY_ID is set but S3_SECRET_ACCESS_KEY is not: set both`, 'S3_SECRET_ACCESS_KEY');
-    const sessionToken = read('S3_SESSION_TOKEN', 'AWS_SESSION_TOKEN');
+    const sessionToken = readS3Setting(env, settings.sessionToken)?.value;
     return { accessKey, secretKey, ...(sessionToken !== undefined && { sessionToken }) };
   }
-  const roleArn = envText(env, 'AWS_ROLE_ARN');
-  const tokenFile = envText(env, 'AWS_WEB_IDENTITY_TOKEN_FILE');
+  const roleArn = readS3Setting(env, settings.roleArn)?.value;
+  const tokenFile = readS3Setting(env, settings.tokenFile)?.value;
   if (roleArn !== undefined || tokenFile !== undefined) return { credentials: webIdentityFromEnv(env, roleArn, tokenFile, region) };
-  if (!envBoolean(env, 'AWS_EC2_METADATA_DISABLED', false)) {
-    const endpoint = envText(env, 'AWS_EC2_METADATA_SERVICE_ENDPOINT') ?? DEFAULT_INSTANCE_METADATA_ENDPOINT;
+  if (!envBoolean(env, settings.metadataDisabled.names[0], false)) {
+    const endpoint = readS3Setting(env, settings.metadataEndpoint)?.value ?? DEFAULT_INSTANCE_METADATA_ENDPOINT;
     return { credentials: { kind: 'instanceMetadata', endpoint: checkBaseUrl(endpoint, 'AWS_EC2_METADATA_SERVICE_ENDPOINT') } };
   }
   throw new BadInputError(`S3_ENDPOINT is set but no credentials are (AWS_EC2_METADATA_DISABLED is true): ${S3_CREDENTIAL_HINT}`, 'S3_ACCESS_KEY_ID');
@@ -46,12 +66,21 @@ function webIdentityFromEnv(env: Env, roleArn: string | undefined, tokenFile: st
   if (roleArn === undefined) throw new BadInputError('AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not: web identity needs both', 'AWS_ROLE_ARN');
   if (tokenFile === undefined) throw new BadInputError('AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not: web identity needs both', 'AWS_WEB_IDENTITY_TOKEN_FILE');
   if (!roleArn.startsWith('arn:')) throw new BadInputError(`AWS_ROLE_ARN "${roleArn}" must be a role ARN (arn:aws:iam::123456789012:role/name)`, 'AWS_ROLE_ARN');
-  const sessionName = envText(env, 'AWS_ROLE_SESSION_NAME');
+  const sessionName = readS3Setting(env, S3_CREDENTIAL_SETTINGS.sessionName)?.value;
   if (sessionName !== undefined && !SESSION_NAME.test(sessionName)) {
     throw new BadInputError(`AWS_ROLE_SESSION_NAME "${sessionName}" must be 2-64 of letters, digits and +=,.@_-`, 'AWS_ROLE_SESSION_NAME');
   }
-  const stsEndpoint = checkBaseUrl(envText(env, 'AWS_STS_ENDPOINT') ?? defaultStsEndpoint(region), 'AWS_STS_ENDPOINT');
+  const stsEndpoint = checkBaseUrl(readS3Setting(env, S3_CREDENTIAL_SETTINGS.stsEndpoint)?.value ?? defaultStsEndpoint(region), 'AWS_STS_ENDPOINT');
   return { kind: 'webIdentity', roleArn, tokenFile, stsEndpoint, ...(sessionName !== undefined && { sessionName }) };
+}
+
+/** The value of the first of `setting.names` that is set (trimmed, not blank), with the name it came from. */
+export function readS3Setting(env: Env, setting: S3EnvSetting): { readonly name: string; readonly value: string } | undefined {
+  for (const name of setting.names) {
+    const value = envText(env, name);
+    if (value !== undefined) return { name, value };
+  }
+  return undefined;
 }
 
 /** An http(s) base URL without query or credentials, returned without a trailing slash. */
