@@ -17,7 +17,7 @@ if (command === 'train') {
   const { runTrainCommand, recordTermination } = await import('../trainer-image/src/train-command.ts');
   // Kubernetes sends SIGTERM at activeDeadlineSeconds or on eviction: say so in the termination message.
   process.once('SIGTERM', () => {
-    recordTermination(process.env, 'SIGTERM');
+    recordTermination(process.env, 'SIGTERM', rest);
     process.exit(143);
   });
   process.exitCode = await runTrainCommand({ argv: rest, env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr });

@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Candle } from '../core/candle.ts';
 import { buildFeatureWindow, FEATURE_COUNT } from '../core/features.ts';
+import { readBacktest } from '../core/backtest.ts';
 import { readArtifact } from '../core/storage/artifact-io.ts';
 import { openArtifactStore } from '../core/storage/open-artifact-store.ts';
 import { startExchangeReplayServer } from './support/exchange-replay-server.ts';
@@ -22,6 +23,14 @@ const TINY_MODEL = ['--window', '12', '--horizon', '3', '--units', '8', '--epoch
 function candlesWithGap(): Candle[] {
   const candles = makeCandles({ start: START, count: 703, seed: 11 });
   return [...candles.slice(0, 350), ...candles.slice(353)];
+}
+
+/** A headered OHLCV file of 400 hourly candles in `dir`. */
+async function writeCandleCsv(dir: string, name = 'candles.csv'): Promise<string> {
+  const file = path.join(dir, name);
+  const rows = makeCandles({ start: START, count: 400, seed: 3 }).map((c) => `${c.time},${c.open},${c.high},${c.low},${c.close},${c.volume}`);
+  await writeFile(file, `timestamp,open,high,low,close,volume\n${rows.join('\n')}\n`);
+  return file;
 }
 
 describe('mur train end to end', () => {
@@ -66,7 +75,8 @@ describe('mur train end to end', () => {
     const summary = summaryOf(result);
     expect(summary).toMatchObject({ ok: true, artifactUri: uri, version: 'btc-usdt-1', backend: 'wasm' });
     expect(summary.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(Object.keys(summary.metrics as object).sort()).toEqual(['coverage', 'directionalAccuracy', 'mase', 'maseStep1', 'naiveMase', 'skillVsNaive', 'winkler']);
+    expect(Object.keys(summary.metrics as object).sort()).toEqual(['coverage', 'directionalAccuracy', 'intervalTest', 'mase', 'maseStep1', 'medianTest', 'naiveMase', 'skillVsNaive', 'winkler']);
+    expect((summary.metrics as { medianTest: { against: string } }).medianTest.against).toBe('naive');
     expect((await readFile(terminationLog, 'utf8')).trim()).toBe(result.stdout.trim().split('\n').pop());
     expect(Buffer.byteLength(await readFile(terminationLog))).toBeLessThan(4096);
 
@@ -77,8 +87,13 @@ describe('mur train end to end', () => {
     expect(manifest.data.candles).toBeLessThanOrEqual(600);
     expect(manifest.training.backend).toBe('wasm');
     expect(manifest.modelSha256).toBe(summary.sha256);
-    const backtest = JSON.parse(Buffer.from(await store.get('backtest.json')).toString()) as { forecasters: Record<string, unknown> };
-    expect(Object.keys(backtest.forecasters).sort()).toEqual(['drift', 'model', 'naive', 'seasonalNaive']);
+    const backtest = await readBacktest(store);
+    expect(Object.keys(backtest.aggregate).sort()).toEqual(['drift', 'ewmaVolatility', 'model', 'naive', 'seasonalNaive']);
+    expect(backtest.folds.map((f) => f.fold)).toEqual([1, 2, 3, 4]);
+    // The served model is the last fold's: trained on everything before the last test block.
+    expect(manifest.data.train).toEqual(backtest.folds[3]!.train);
+    expect(manifest.data.test).toEqual(backtest.test);
+    expect(manifest.metrics.verdict).toMatch(/^median: (beats naive|no evidence of skill vs naive|worse than naive) \(p [=<] /);
 
     // The artifact is self-contained: raw candles → core features → onnxruntime → ordered quantiles.
     const session = await ort.InferenceSession.create(modelOnnx);
@@ -121,6 +136,41 @@ describe('mur train end to end', () => {
     expect(String(summaryOf(result).error)).toMatch(/candles\.csv line 122, field "close"/);
   });
 
+  it('records the market given with --data, --exchange and --symbol, so the model can serve a live feed', async () => {
+    const dir = await scratch('mur-csv-market-');
+    const csv = await writeCandleCsv(dir);
+    const result = await runMur(['train', '--data', csv, '--exchange', 'binance', '--symbol', 'BTC/USDT', '--artifact', path.join(dir, 'out'), ...TINY_MODEL, '--backend', 'wasm']);
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    const { manifest } = await readArtifact(openArtifactStore(String(summaryOf(result).artifactUri)));
+    expect(manifest.market).toMatchObject({ exchange: 'binance', symbol: 'BTC/USDT' });
+    expect(result.stderr).not.toContain('cannot serve live forecasts');
+  });
+
+  it('ends a --data run without a market with a line saying it cannot serve a live feed and how to fix it', async () => {
+    const dir = await scratch('mur-csv-nomarket-');
+    const csv = await writeCandleCsv(dir, 'ETHUSDT-1h-export.csv');
+    const result = await runMur(['train', '--data', csv, '--artifact', path.join(dir, 'out'), ...TINY_MODEL, '--backend', 'wasm']);
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    const lastLog = JSON.parse(result.stderr.trim().split('\n').pop()!) as { level: string; msg: string };
+    expect(lastLog.level).toBe('warn');
+    expect(lastLog.msg).toContain('this model cannot serve live forecasts');
+    expect(lastLog.msg).toContain('--exchange <ccxt id, e.g. binance> --symbol ETH/USDT');
+  });
+
+  it('exits 2 naming the flags to give when no market is given', async () => {
+    const result = await runMur(['train']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no market given: pass --exchange and --symbol');
+    expect(result.stderr).toContain('--data FILE');
+    expect(summaryOf(result)).toMatchObject({ ok: false, reason: 'BadInput' });
+  });
+
+  it('exits 2 for an unknown LOG_LEVEL, naming it', async () => {
+    const result = await runMur(['train', '--exchange', 'binance', '--symbol', 'BTC/USDT'], { LOG_LEVEL: 'loud' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('LOG_LEVEL "loud" must be one of');
+  });
+
   it('exits 1 with a clear error when object storage is unreachable, after retrying', async () => {
     const result = await runMur(['train', '--exchange', 'binance', '--symbol', 'BTC/USDT', '--exchange-url', exchange.url, '--artifact', 's3://models/x/y/z/', ...TINY_MODEL], {
       S3_ENDPOINT: 'http://127.0.0.1:9',
@@ -134,6 +184,8 @@ describe('mur train end to end', () => {
     expect(error).toMatch(/ECONNREFUSED|unreachable/);
     // The destination is checked before candles are fetched, so no training time is wasted.
     expect(result.stderr).not.toContain('loading candles');
+    // The wait is not silent: each retry says which attempt failed, why, and how long until the next.
+    expect(result.stderr).toMatch(/object storage attempt 1 of 2 failed \(.*ECONNREFUSED.*\); retrying in \d+\.\d s/);
   });
 
   it('refuses to overwrite a run folder that already holds a model', async () => {
@@ -142,8 +194,10 @@ describe('mur train end to end', () => {
     expect((await runMur(args)).code).toBe(0);
     const manifestBefore = await readFile(path.join(dir, 'manifest.json'), 'utf8');
     const second = await runMur(args);
-    expect(second.code).toBe(1);
-    expect(String(summaryOf(second).error)).toContain('already holds a finished model');
+    expect(second.code).toBe(2);
+    expect(summaryOf(second)).toMatchObject({ ok: false, reason: 'BadInput' });
+    expect(String(summaryOf(second).error)).toContain('already holds a finished model (manifest.json), which is never overwritten: pass another --artifact folder');
+    expect(second.stderr).not.toContain('loading candles');
     expect(await readFile(path.join(dir, 'manifest.json'), 'utf8')).toBe(manifestBefore);
   });
 
@@ -167,6 +221,9 @@ describe('mur train end to end', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--exchange-url');
     expect(result.stdout).toContain('MUR_TRAINING_SPEC');
+    for (const text of ['--version NAME', '--termination-log FILE', 'tensorflow-gpu', 'S3_SESSION_TOKEN', 'S3_FORCE_PATH_STYLE', 'LOG_LEVEL', 'AWS_CA_BUNDLE', 'default: 1h']) {
+      expect(result.stdout).toContain(text);
+    }
   });
 
   it('exits 2 for an unknown flag', async () => {

@@ -3,12 +3,16 @@ import { describeError, isBadInput } from '../../core/errors.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import type { RunSummary } from '../../core/manifest.ts';
 import { openArtifactStore } from '../../core/storage/open-artifact-store.ts';
-import { s3ConfigFromEnv } from '../../core/storage/s3-config.ts';
 import { createCsvCandleSource, createExchangeCandleSource, type CandleSource } from './candles/index.ts';
-import { parseTrainFlags, trainHelp } from './cli/options.ts';
+import { checkArtifactDestination } from './cli/artifact-destination.ts';
+import { noLiveFeedNotice } from './cli/live-feed-notice.ts';
+import { parseTrainFlags, type TrainFlagValues } from './cli/options.ts';
 import { createProgressReporter } from './cli/progress.ts';
 import { formatRunSummary, writeTerminationMessage } from './cli/run-summary.ts';
-import { buildTrainerConfig, type TrainerConfig } from './cli/trainer-config.ts';
+import { trainHelp } from './cli/settings-reference.ts';
+import { logStorageRetry } from './cli/storage-retry-log.ts';
+import { buildTrainerConfig, terminationMessagePathOf, type TrainerConfig } from './cli/trainer-config.ts';
+import { historyRequirement } from './dataset/index.ts';
 import { runTraining } from './pipeline/run-training.ts';
 import { createTfjsForecasterTrainer } from './pipeline/tfjs-forecaster-trainer.ts';
 
@@ -28,56 +32,70 @@ export interface TrainCommandIo {
 /** Run `mur train`: parse, train, write the artifact and the one-line summary; resolves to the exit code. */
 export async function runTrainCommand(io: TrainCommandIo): Promise<number> {
   const now = io.now ?? (() => new Date());
-  let flags;
+  let flags: TrainFlagValues | undefined;
+  let config: TrainerConfig;
   try {
     flags = parseTrainFlags(io.argv);
+    if (flags.help) {
+      io.stdout.write(`${trainHelp()}\n`);
+      return EXIT.ok;
+    }
+    config = buildTrainerConfig(flags, io.env, now(), io.cwd);
   } catch (error) {
-    io.stderr.write(`mur train: ${describeError(error)}\nRun 'mur train --help' for the flags.\n`);
-    return EXIT.badInput;
-  }
-  if (flags.help) {
-    io.stdout.write(`${trainHelp()}\n`);
-    return EXIT.ok;
+    // Settings are read before the logger exists (LOG_LEVEL is one of them), so mistakes go out as plain words.
+    const badInput = flags === undefined || isBadInput(error);
+    io.stderr.write(`mur train: ${describeError(error)}\nRun 'mur train --help' for the flags and variables.\n`);
+    await finish(io, { ok: false, reason: badInput ? 'BadInput' : 'Failed', error: describeError(error) }, terminationMessagePathOf(io.argv, io.env), undefined);
+    return badInput ? EXIT.badInput : EXIT.failure;
   }
 
-  const log = createLogger({ name: 'trainer', level: io.env.LOG_LEVEL ?? 'info', destination: 2 });
-  let config: TrainerConfig | undefined;
+  const log = createLogger({ name: 'trainer', level: config.logLevel, destination: 2 });
   let summary: RunSummary;
   let exitCode: number;
   try {
-    config = buildTrainerConfig(flags, io.env, now(), io.cwd);
     summary = await trainWithConfig(config, io, log, now);
     exitCode = EXIT.ok;
+    if (config.marketFromFileName && config.dataFile) log.warn({ market: config.spec.market }, noLiveFeedNotice(config.spec.market, config.dataFile));
   } catch (error) {
     const badInput = isBadInput(error);
     const message = describeError(error);
     log.error({ err: error }, badInput ? `bad input: ${message}` : `training failed: ${message}`);
-    summary = { ok: false, reason: badInput ? 'BadInput' : 'Failed', error: message, ...(config ? { artifactUri: config.artifactUri, version: config.version } : {}) };
+    summary = { ok: false, reason: badInput ? 'BadInput' : 'Failed', error: message, artifactUri: config.artifactUri, version: config.version };
     exitCode = badInput ? EXIT.badInput : EXIT.failure;
   }
+  await finish(io, summary, config.terminationMessagePath, log);
+  return exitCode;
+}
 
+/** Print the summary line and copy it to the termination-message file, if there is one. */
+async function finish(io: TrainCommandIo, summary: RunSummary, terminationPath: string | undefined, log: Logger | undefined): Promise<void> {
   const line = formatRunSummary(summary);
   io.stdout.write(`${line}\n`);
-  const terminationPath = config?.terminationMessagePath ?? io.env.MUR_TERMINATION_MESSAGE_PATH;
-  if (terminationPath) {
-    try {
-      await writeTerminationMessage(terminationPath, line);
-    } catch (error) {
-      log.warn({ err: error, path: terminationPath }, 'could not write the termination message');
-    }
+  if (!terminationPath) return;
+  try {
+    await writeTerminationMessage(terminationPath, line);
+  } catch (error) {
+    if (log) log.warn({ err: error, path: terminationPath }, 'could not write the termination message');
+    else io.stderr.write(`mur train: could not write the termination message to ${terminationPath}: ${describeError(error)}\n`);
   }
-  return exitCode;
 }
 
 async function trainWithConfig(config: TrainerConfig, io: TrainCommandIo, log: Logger, now: () => Date): Promise<RunSummary> {
   const { spec } = config;
   log.info({ market: spec.market, model: spec.model, artifact: config.artifactUri, version: config.version, reason: spec.reason }, 'training run starting');
   const store = openArtifactStore(config.artifactUri, {
-    s3: config.artifactUri.startsWith('s3://') ? s3ConfigFromEnv(io.env) : undefined,
-    retry: config.storageAttempts === undefined ? undefined : { attempts: config.storageAttempts, baseDelayMs: 200, maxDelayMs: 1000 },
+    s3: config.s3,
+    retry: { attempts: config.storageAttempts, onRetry: logStorageRetry(log, config.artifactUri) },
   });
+  await checkArtifactDestination(store, config);
   const source: CandleSource = config.dataFile
-    ? createCsvCandleSource({ path: config.dataFile, timeframe: spec.market.timeframe, lookback: spec.market.lookback })
+    ? createCsvCandleSource({
+        path: config.dataFile,
+        timeframe: spec.market.timeframe,
+        lookback: spec.market.lookback,
+        duplicates: config.duplicates,
+        minimumCandles: historyRequirement(spec.model),
+      })
     : createExchangeCandleSource({ market: spec.market, baseUrl: config.exchangeBaseUrl, log });
   const tty = 'isTTY' in io.stderr && io.stderr.isTTY ? (io.stderr as NodeJS.WriteStream) : undefined;
   return runTraining(
@@ -90,6 +108,7 @@ async function trainWithConfig(config: TrainerConfig, io: TrainCommandIo, log: L
       progress: createProgressReporter({ log, tty }),
       now,
       trainerVersion: trainerVersion(),
+      ...(config.servedModelUri ? { servedModel: openArtifactStore(config.servedModelUri, { s3: config.s3, retry: { attempts: config.storageAttempts, onRetry: logStorageRetry(log, config.servedModelUri) } }) } : {}),
     },
   );
 }
@@ -98,10 +117,10 @@ async function trainWithConfig(config: TrainerConfig, io: TrainCommandIo, log: L
  * Record that the run was stopped by a signal: the summary line goes to the termination-message file
  * (synchronously, as the process is about to exit). Nothing else is written, so no manifest appears.
  */
-export function recordTermination(env: Readonly<Record<string, string | undefined>>, signal: string): void {
+export function recordTermination(env: Readonly<Record<string, string | undefined>>, signal: string, argv: readonly string[] = []): void {
   const line = formatRunSummary({ ok: false, reason: 'Terminated', error: `training stopped by ${signal} before it finished (deadline or eviction)` });
   process.stdout.write(`${line}\n`);
-  const file = env.MUR_TERMINATION_MESSAGE_PATH;
+  const file = terminationMessagePathOf(argv, env);
   if (file) {
     try {
       writeFileSync(file, `${line}\n`);

@@ -1,36 +1,84 @@
 import { parseArgs } from 'node:util';
+import { MarketSpecSchema } from '../../../core/spec.ts';
+import type { CsvCandleSourceOptions } from '../candles/index.ts';
+import { BACKEND_NAMES } from '../model/backend.ts';
 
-/** Flags of `mur train`, with their help text; the single source for parsing and `--help`. */
+// TypeBox keeps the schema options as plain JSON Schema keywords; read the lookback's from there.
+const LOOKBACK_SCHEMA = MarketSpecSchema.properties.lookback as unknown as { readonly default: number; readonly maximum: number };
+
+/** The most candles a run may train on (the spec schema's bound); with --data and no --lookback, the whole file up to this. */
+export const MAX_LOOKBACK: number = LOOKBACK_SCHEMA.maximum;
+
+/** How the CSV source treats rows repeating an earlier row's time. */
+export type DuplicatePolicy = NonNullable<CsvCandleSourceOptions['duplicates']>;
+
+/** The values of `--duplicates`, the default first: stop the run naming the rows, or keep each time's first row. */
+export const DUPLICATE_POLICIES = ['refuse', 'keep-first'] as const satisfies readonly DuplicatePolicy[];
+
+/** A `mur train` flag: its type, the value's placeholder, the spec field it sets and what it defaults to. */
+export interface TrainFlag {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  /** Placeholder of the value in help and docs, e.g. FILE. */
+  readonly value?: string;
+  /** The TrainingRun spec field the flag sets; its default then comes from the spec schema. */
+  readonly spec?: `market.${string}` | `model.${string}`;
+  /** The default of a flag without a spec field, or one that differs from the schema's (said why). */
+  readonly default?: string;
+  readonly help: string;
+}
+
+/** Flags of `mur train`: the single source for parsing, `--help` and the README's settings table. */
 export const TRAIN_FLAGS = {
-  exchange: { type: 'string', help: 'ccxt exchange id (market.exchange), e.g. binance' },
-  symbol: { type: 'string', help: 'market symbol BASE/QUOTE (market.symbol), e.g. BTC/USDT' },
-  timeframe: { type: 'string', help: 'candle timeframe (market.timeframe): 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d' },
-  lookback: { type: 'string', help: 'number of most recent closed candles to use (market.lookback)' },
-  data: { type: 'string', help: 'read candles from this CSV file instead of the exchange (Binance kline dump or headered OHLCV)' },
-  'exchange-url': { type: 'string', help: "override the exchange's REST API base URL (mirror or replay server)" },
-  artifact: { type: 'string', help: 'where to write the artifact: file:///dir/, a folder path, or s3://bucket/prefix/' },
-  version: { type: 'string', help: 'model version recorded in the manifest (default: a UTC timestamp)' },
-  window: { type: 'string', help: 'candles of history per forecast (model.window)' },
-  horizon: { type: 'string', help: 'future candles forecast at once (model.horizon)' },
-  units: { type: 'string', help: 'LSTM units per layer (model.units)' },
-  layers: { type: 'string', help: 'stacked LSTM layers (model.layers)' },
-  dropout: { type: 'string', help: 'dropout during training (model.dropout)' },
-  epochs: { type: 'string', help: 'maximum epochs (model.epochs)' },
-  patience: { type: 'string', help: 'early-stopping patience in epochs (model.patience)' },
-  'batch-size': { type: 'string', help: 'training batch size (model.batchSize)' },
-  'learning-rate': { type: 'string', help: 'Adam learning rate (model.learningRate)' },
-  'clip-norm': { type: 'string', help: 'gradient clipping by global norm (model.clipNorm)' },
-  quantiles: { type: 'string', help: 'comma-separated quantiles including 0.5 (model.quantiles), e.g. 0.1,0.5,0.9' },
-  'validation-fraction': { type: 'string', help: 'share of samples for early stopping (model.validationFraction)' },
-  'test-fraction': { type: 'string', help: 'share of samples held out for the backtest (model.testFraction)' },
-  seed: { type: 'string', help: 'random seed for reproducible training (model.seed)' },
-  backend: { type: 'string', help: 'force a TensorFlow.js backend: tensorflow, wasm or cpu (default: best available)' },
-  'termination-log': { type: 'string', help: 'also write the summary line to this file (default in a Job: /dev/termination-log)' },
+  exchange: { type: 'string', value: 'ID', spec: 'market.exchange', default: 'required without --data', help: 'ccxt exchange id, e.g. binance; with --data, the market the model will serve' },
+  symbol: { type: 'string', value: 'BASE/QUOTE', spec: 'market.symbol', default: 'required with --exchange', help: 'market symbol, e.g. BTC/USDT' },
+  timeframe: { type: 'string', value: 'TF', spec: 'market.timeframe', help: 'candle timeframe: 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d' },
+  lookback: {
+    type: 'string',
+    value: 'N',
+    spec: 'market.lookback',
+    default: `${LOOKBACK_SCHEMA.default}; with --data the whole file (its last ${MAX_LOOKBACK} candles at most)`,
+    help: 'number of most recent closed candles to train on',
+  },
+  data: { type: 'string', value: 'FILE', default: 'the exchange', help: 'read candles from this CSV file (Binance kline dump or headered OHLCV) instead of the exchange' },
+  duplicates: { type: 'string', value: DUPLICATE_POLICIES.join('|'), default: DUPLICATE_POLICIES[0], help: 'with --data, rows sharing a timestamp: refuse stops the run naming them, keep-first keeps the first' },
+  'exchange-url': { type: 'string', value: 'URL', default: "the exchange's own API", help: "the exchange's REST API base URL (a mirror or replay server)" },
+  artifact: {
+    type: 'string',
+    value: 'URI',
+    default: './artifacts/<exchange>/<base-quote>-<timeframe>/<version>/',
+    help: 'where to write the artifact: a folder path, file:///dir/ or s3://bucket/prefix/',
+  },
+  version: {
+    type: 'string',
+    value: 'NAME',
+    default: 'the last folder name of --artifact when it is a valid name (a-z 0-9 . -), else the UTC start time, e.g. 20260102t030405z',
+    help: 'model version recorded in the manifest',
+  },
+  window: { type: 'string', value: 'N', spec: 'model.window', help: 'candles of history per forecast' },
+  horizon: { type: 'string', value: 'N', spec: 'model.horizon', help: 'future candles forecast at once' },
+  units: { type: 'string', value: 'N', spec: 'model.units', help: 'LSTM units per layer' },
+  layers: { type: 'string', value: 'N', spec: 'model.layers', help: 'stacked LSTM layers' },
+  dropout: { type: 'string', value: 'X', spec: 'model.dropout', help: 'dropout on LSTM outputs during training' },
+  epochs: { type: 'string', value: 'N', spec: 'model.epochs', help: 'maximum epochs' },
+  patience: { type: 'string', value: 'N', spec: 'model.patience', help: 'early-stopping patience in epochs' },
+  'batch-size': { type: 'string', value: 'N', spec: 'model.batchSize', help: 'training batch size' },
+  'learning-rate': { type: 'string', value: 'X', spec: 'model.learningRate', help: 'Adam learning rate' },
+  'clip-norm': { type: 'string', value: 'X', spec: 'model.clipNorm', help: 'gradient clipping by global norm' },
+  quantiles: { type: 'string', value: 'Q,Q,…', spec: 'model.quantiles', help: 'comma-separated, strictly increasing, including 0.5' },
+  'validation-fraction': { type: 'string', value: 'X', spec: 'model.validationFraction', help: 'share of samples for early stopping' },
+  'test-fraction': { type: 'string', value: 'X', spec: 'model.testFraction', help: 'share of samples held out for the backtest' },
+  seed: { type: 'string', value: 'N', spec: 'model.seed', default: 'random', help: 'random seed for reproducible training' },
+  backend: { type: 'string', value: 'NAME', default: `best available: ${BACKEND_NAMES.join(', ')}`, help: `force a TensorFlow.js backend: ${BACKEND_NAMES.join(', ')}` },
+  'termination-log': { type: 'string', value: 'FILE', default: 'none', help: 'also write the one-line summary to this file' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
-} as const satisfies Record<string, { type: 'string' | 'boolean'; short?: string; help: string }>;
+} as const satisfies Record<string, TrainFlag>;
+
+/** Name of a `mur train` flag, without the dashes. */
+export type TrainFlagName = keyof typeof TRAIN_FLAGS;
 
 /** Parsed `mur train` flags, as strings exactly as given (validation happens against the spec schema). */
-export type TrainFlagValues = { [K in keyof typeof TRAIN_FLAGS]?: (typeof TRAIN_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
+export type TrainFlagValues = { [K in TrainFlagName]?: (typeof TRAIN_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
 
 /** Parse argv (without the `train` word); unknown flags and stray arguments are errors naming them. */
 export function parseTrainFlags(argv: readonly string[]): TrainFlagValues {
@@ -39,33 +87,4 @@ export function parseTrainFlags(argv: readonly string[]): TrainFlagValues {
   );
   const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
   return values as TrainFlagValues;
-}
-
-/** The `--help` text. */
-export function trainHelp(): string {
-  const lines = Object.entries(TRAIN_FLAGS).map(([name, flag]) => {
-    const left = `  --${name}${flag.type === 'string' ? ' VALUE' : ''}`;
-    return `${left.padEnd(30)}${flag.help}`;
-  });
-  return [
-    'Usage: mur train [flags]',
-    '',
-    'Fetch candles, train a quantile LSTM, backtest it against naive baselines, export ONNX and write a',
-    'versioned artifact (model.onnx, backtest.json, manifest.json).',
-    '',
-    'Flags:',
-    ...lines,
-    '',
-    'Inside a Kubernetes Job the same settings come from the environment:',
-    '  MUR_TRAINING_SPEC             TrainingRun spec as JSON ({"market":{…},"model":{…}}); flags override it',
-    '  MUR_ARTIFACT_URI              artifact location (s3://bucket/ns/model/run/ or file://…)',
-    '  MUR_EXCHANGE_BASE_URL         exchange REST API base URL override',
-    '  MUR_MODEL_VERSION             model version (default: the run name in the URI, else a timestamp)',
-    '  MUR_BACKEND                   TensorFlow.js backend to force',
-    '  MUR_TERMINATION_MESSAGE_PATH  file for the one-line summary (Kubernetes termination message)',
-    '  MUR_STORAGE_ATTEMPTS          attempts per object-storage operation before failing (default 5, ~30 s)',
-    '  S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION, S3_CA_FILE   object storage',
-    '',
-    'Exit codes: 0 success, 2 bad input (unknown symbol, too little history, malformed CSV), 1 other failure.',
-  ].join('\n');
 }

@@ -1,21 +1,47 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BadInputError } from '../../../core/errors.ts';
+import { envInteger, envLogLevel } from '../../../core/env.ts';
 import { deepFreeze, parseTrainingSpec, type TrainingSpec } from '../../../core/spec.ts';
-import type { TrainFlagValues } from './options.ts';
+import { DEFAULT_STORAGE_RETRY_POLICY } from '../../../core/storage/retry.ts';
+import { s3ConfigFromEnv, type S3Config } from '../../../core/storage/s3-config.ts';
+import { BACKEND_NAMES, isBackendName, type BackendName } from '../model/backend.ts';
+import { readTrainerEnv, TRAINER_ENV } from './environment.ts';
+import { DUPLICATE_POLICIES, MAX_LOOKBACK, parseTrainFlags, type DuplicatePolicy, type TrainFlagValues } from './options.ts';
 
 /** Everything one `mur train` run needs, parsed once from flags and the environment, then frozen. */
 export interface TrainerConfig {
   readonly spec: Readonly<TrainingSpec>;
   readonly artifactUri: string;
+  /** Where the artifact location came from, so a refusal can say which setting to change. */
+  readonly artifactFrom: 'flag' | 'env' | 'default';
   readonly version: string;
   readonly dataFile: string | undefined;
+  /** How the CSV file's repeated timestamps are treated. */
+  readonly duplicates: DuplicatePolicy;
+  /**
+   * True when the market was not given but made up for a CSV run (exchange `csv`, symbol from the file
+   * name): such an artifact serves forecasts for posted candles only, never a live feed.
+   */
+  readonly marketFromFileName: boolean;
   readonly exchangeBaseUrl: string | undefined;
-  readonly backend: string | undefined;
+  /** Object storage settings, read when the artifact goes to (or the served model comes from) an s3:// URI. */
+  readonly s3: S3Config | undefined;
+  /** Artifact of the model being served, to test the candidate against (MUR_SERVED_MODEL_URI). */
+  readonly servedModelUri: string | undefined;
+  readonly backend: BackendName | undefined;
   readonly terminationMessagePath: string | undefined;
   /** Attempts per object-storage operation before the run fails (MUR_STORAGE_ATTEMPTS). */
-  readonly storageAttempts: number | undefined;
+  readonly storageAttempts: number;
+  /** pino level of the run's log (LOG_LEVEL). */
+  readonly logLevel: string;
 }
+
+/** The exchange id recorded for a CSV run that names no market: not a ccxt id, so no live feed can start. */
+export const CSV_EXCHANGE = 'csv';
+
+/** The symbol recorded for such a run when the file name does not start with a Binance pair (ETHUSDT-…). */
+export const UNKNOWN_CSV_SYMBOL = 'CSV/DATA';
 
 const NUMERIC_MODEL_FLAGS = {
   window: 'window',
@@ -35,7 +61,8 @@ const NUMERIC_MODEL_FLAGS = {
 
 /** Build the run configuration: MUR_TRAINING_SPEC (if any) is the base, flags override its fields. */
 export function buildTrainerConfig(flags: TrainFlagValues, env: Readonly<Record<string, string | undefined>>, now: Date, cwd: string): TrainerConfig {
-  const base = env.MUR_TRAINING_SPEC ? parseSpecJson(env.MUR_TRAINING_SPEC) : {};
+  const specJson = readTrainerEnv(env, TRAINER_ENV.trainingSpec);
+  const base = specJson === undefined ? {} : parseSpecJson(specJson);
   const market: Record<string, unknown> = { ...(base.market as object | undefined) };
   const model: Record<string, unknown> = { ...(base.model as object | undefined) };
 
@@ -43,11 +70,14 @@ export function buildTrainerConfig(flags: TrainFlagValues, env: Readonly<Record<
   if (flags.symbol !== undefined) market.symbol = flags.symbol;
   if (flags.timeframe !== undefined) market.timeframe = flags.timeframe;
   if (flags.lookback !== undefined) market.lookback = toNumber(flags.lookback, '--lookback');
+  requireMarket(market, flags, specJson !== undefined);
+  const marketFromFileName = flags.data !== undefined && market.exchange === undefined;
   if (flags.data !== undefined) {
-    // A CSV needs no exchange or symbol, but the manifest still records a market; name it after the file.
-    market.exchange ??= 'csv';
+    // The manifest needs a market; without one given, record a neutral exchange no live feed can use.
+    market.exchange ??= CSV_EXCHANGE;
     market.symbol ??= symbolFromFileName(flags.data);
-    market.lookback ??= 200_000;
+    // The whole file: the spec's bound is the most a run may train on.
+    market.lookback ??= MAX_LOOKBACK;
   }
   for (const [flag, field] of Object.entries(NUMERIC_MODEL_FLAGS)) {
     const value = flags[flag as keyof typeof NUMERIC_MODEL_FLAGS];
@@ -58,18 +88,78 @@ export function buildTrainerConfig(flags: TrainFlagValues, env: Readonly<Record<
   }
 
   const spec = parseTrainingSpec({ ...base, market, model }, 'spec');
-  const version = flags.version ?? env.MUR_MODEL_VERSION ?? defaultVersion(env.MUR_ARTIFACT_URI ?? flags.artifact, now);
-  const artifactUri = normaliseArtifactUri(flags.artifact ?? env.MUR_ARTIFACT_URI ?? defaultArtifactDir(spec, version, cwd), cwd);
+  const artifactEnv = readTrainerEnv(env, TRAINER_ENV.artifactUri);
+  const version = flags.version ?? readTrainerEnv(env, TRAINER_ENV.modelVersion) ?? defaultVersion(artifactEnv ?? flags.artifact, now);
+  const artifactFrom = flags.artifact !== undefined ? 'flag' : artifactEnv !== undefined ? 'env' : 'default';
+  const artifactUri = normaliseArtifactUri(flags.artifact ?? artifactEnv ?? defaultArtifactDir(spec, version, cwd), cwd);
+  const servedModelEnv = readTrainerEnv(env, TRAINER_ENV.servedModelUri);
+  const servedModelUri = servedModelEnv === undefined ? undefined : normaliseArtifactUri(servedModelEnv, cwd);
   return deepFreeze({
     spec,
     artifactUri,
+    artifactFrom,
     version,
     dataFile: flags.data === undefined ? undefined : path.resolve(cwd, flags.data),
-    exchangeBaseUrl: flags['exchange-url'] ?? env.MUR_EXCHANGE_BASE_URL ?? undefined,
-    backend: flags.backend ?? env.MUR_BACKEND ?? undefined,
-    terminationMessagePath: flags['termination-log'] ?? env.MUR_TERMINATION_MESSAGE_PATH ?? undefined,
-    storageAttempts: env.MUR_STORAGE_ATTEMPTS === undefined ? undefined : positiveInteger(env.MUR_STORAGE_ATTEMPTS, 'MUR_STORAGE_ATTEMPTS'),
+    duplicates: duplicatePolicy(flags),
+    marketFromFileName,
+    exchangeBaseUrl: flags['exchange-url'] ?? readTrainerEnv(env, TRAINER_ENV.exchangeBaseUrl),
+    s3: artifactUri.startsWith('s3://') || servedModelUri?.startsWith('s3://') ? s3ConfigFromEnv(env) : undefined,
+    servedModelUri,
+    backend: backendName(flags.backend ?? readTrainerEnv(env, TRAINER_ENV.backend), flags.backend === undefined ? TRAINER_ENV.backend.names[0] : '--backend'),
+    terminationMessagePath: flags['termination-log'] ?? readTrainerEnv(env, TRAINER_ENV.terminationMessagePath),
+    storageAttempts: envInteger(env, TRAINER_ENV.storageAttempts.names[0], DEFAULT_STORAGE_RETRY_POLICY.attempts, { min: 1, max: 100 }),
+    logLevel: envLogLevel(env, TRAINER_ENV.logLevel.default, TRAINER_ENV.logLevel.names[0]),
   });
+}
+
+/**
+ * Say which flags are missing before the schema would say `spec.market.exchange: is required`: a person
+ * at a terminal gives flags, not a spec. With MUR_TRAINING_SPEC the schema's field names are the right ones.
+ */
+function requireMarket(market: Record<string, unknown>, flags: TrainFlagValues, fromSpec: boolean): void {
+  if (fromSpec) return;
+  const hasExchange = market.exchange !== undefined;
+  const hasSymbol = market.symbol !== undefined;
+  if (flags.data !== undefined) {
+    if (hasExchange !== hasSymbol) {
+      const [given, missing] = hasExchange ? ['--exchange', '--symbol'] : ['--symbol', '--exchange'];
+      throw new BadInputError(`${missing} is required with ${given} and --data: give both to record the market the model will serve, or neither`, missing);
+    }
+    return;
+  }
+  if (!hasExchange && !hasSymbol) {
+    throw new BadInputError('no market given: pass --exchange and --symbol (e.g. --exchange binance --symbol BTC/USDT), or --data FILE to train from a CSV file', '--exchange');
+  }
+  if (!hasExchange) throw new BadInputError('--exchange is required with --symbol (a ccxt exchange id, e.g. binance), or pass --data FILE', '--exchange');
+  if (!hasSymbol) throw new BadInputError('--symbol is required with --exchange (BASE/QUOTE, e.g. BTC/USDT)', '--symbol');
+}
+
+function duplicatePolicy(flags: TrainFlagValues): DuplicatePolicy {
+  const value = flags.duplicates;
+  if (value === undefined) return DUPLICATE_POLICIES[0];
+  if (flags.data === undefined) throw new BadInputError('--duplicates applies to a CSV file only: add --data FILE or drop it', '--duplicates');
+  const policy = DUPLICATE_POLICIES.find((known) => known === value);
+  if (policy === undefined) throw new BadInputError(`--duplicates "${value}" must be one of ${DUPLICATE_POLICIES.join(', ')}`, '--duplicates');
+  return policy;
+}
+
+function backendName(value: string | undefined, source: string): BackendName | undefined {
+  if (value === undefined || isBackendName(value)) return value;
+  throw new BadInputError(`${source} "${value}" must be one of ${BACKEND_NAMES.join(', ')}`, source);
+}
+
+/**
+ * Where the summary line goes (`--termination-log`, else MUR_TERMINATION_MESSAGE_PATH), found without a
+ * full config: a run stopped by a signal or by a settings mistake still reports there.
+ */
+export function terminationMessagePathOf(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string | undefined {
+  let flag: string | undefined;
+  try {
+    flag = parseTrainFlags(argv)['termination-log'];
+  } catch {
+    // Unparseable flags are reported elsewhere; the variable still names the file.
+  }
+  return flag ?? readTrainerEnv(env, TRAINER_ENV.terminationMessagePath);
 }
 
 function parseSpecJson(text: string): Record<string, unknown> {
@@ -88,16 +178,10 @@ function toNumber(text: string, flag: string): number {
   return value;
 }
 
-function positiveInteger(text: string, name: string): number {
-  const value = toNumber(text, name);
-  if (!Number.isInteger(value) || value < 1) throw new BadInputError(`${name}: "${text}" must be a positive integer`, name);
-  return value;
-}
-
 function symbolFromFileName(file: string): string {
   // Binance dumps are named like ETHUSDT-1h-…; fall back to a neutral name the schema accepts.
   const match = /^([A-Z0-9]+?)(USDT|USDC|BUSD|USD|EUR|BTC|ETH)\b/.exec(path.basename(file).toUpperCase());
-  return match ? `${match[1]}/${match[2]}` : 'CSV/DATA';
+  return match ? `${match[1]}/${match[2]}` : UNKNOWN_CSV_SYMBOL;
 }
 
 function defaultVersion(artifactUri: string | undefined, now: Date): string {
