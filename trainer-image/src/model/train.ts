@@ -100,6 +100,8 @@ export async function trainQuantileLstm(options: TrainQuantileLstmOptions): Prom
       const record = { epoch, loss: lossSum / sampleCount, valLoss, seconds: (performance.now() - started) / 1000 };
       history.push(record);
       options.onEpoch?.({ ...record, epochs });
+      // An epoch is synchronous work; yielding here lets a SIGTERM (deadline, eviction) be handled within one epoch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (best === undefined || valLoss < best.valLoss) {
         if (best) tf.dispose(best.snapshot);
         best = { epoch, valLoss, snapshot: parameterList(params).map((p) => tf.keep(p.clone())) };
