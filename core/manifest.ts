@@ -19,9 +19,21 @@ export const HeadlineMetricsSchema = Type.Object({
   mae: Type.Number({ description: 'mean absolute error of the median price, averaged over the horizon' }),
   mase: Type.Number({ description: 'MAE divided by naive persistence MAE, averaged over the horizon' }),
   maseStep1: Type.Number({ description: 'MASE at the first horizon step' }),
-  directionalAccuracy: Type.Number({ description: 'share of correct up/down calls (higher is better)' }),
+  directionalAccuracy: Type.Union([Type.Number(), Type.Null()], {
+    description: 'share of called moves (non-zero predicted change) in the right direction (higher is better); null when the forecaster never calls a move',
+  }),
+  directionalShare: Type.Optional(Type.Number({ description: 'share of forecasts that call a move, averaged over the horizon' })),
   coverage: Type.Union([Type.Number(), Type.Null()], { description: 'share of outcomes inside the outer interval' }),
   winkler: Type.Union([Type.Number(), Type.Null()], { description: 'interval score of the outer interval' }),
+});
+
+/** A Diebold–Mariano test of the model against another forecaster over the whole horizon. */
+export const ComparisonSummarySchema = Type.Object({
+  against: Type.String({ description: 'the forecaster compared with' }),
+  pValue: Type.Number({ description: 'two-sided p-value (Student t, n − 1 df, HLN-corrected)' }),
+  statistic: Type.Union([Type.Number(), Type.Null()], { description: 'DM statistic; null when the losses differ by a constant' }),
+  meanLossDifference: Type.Number({ description: 'mean scaled loss(model) − loss(other); negative favours the model' }),
+  verdict: Type.String(),
 });
 
 /** Metrics summary carried by the manifest and the run summary. */
@@ -30,7 +42,15 @@ export const MetricsSummarySchema = Type.Object({
   baselines: Type.Record(Type.String(), HeadlineMetricsSchema),
   skillVsNaive: Type.Number({ description: '1 - MAE(model)/MAE(naive), averaged over the horizon; > 0 beats naive' }),
   intervalLevel: Type.Union([Type.Number(), Type.Null()], { description: 'nominal coverage of the outer interval' }),
-  verdict: Type.String({ description: 'one line: does the model beat naive persistence' }),
+  verdict: Type.String({ description: 'one line: does the model beat naive persistence, by the Diebold–Mariano tests' }),
+  folds: Type.Optional(Type.Integer({ minimum: 1, description: 'rolling origins the metrics pool' })),
+  tests: Type.Optional(
+    Type.Object({
+      median: ComparisonSummarySchema,
+      interval: Type.Union([ComparisonSummarySchema, Type.Null()], { description: 'the outer interval against the best baseline interval' }),
+      current: Type.Optional(ComparisonSummarySchema),
+    }),
+  ),
 });
 
 /** manifest.json: everything a server needs to serve model.onnx, and the run's provenance. */
@@ -56,6 +76,15 @@ export const ArtifactManifestSchema = Type.Object({
       {
         medianScale: Type.Array(Type.Number()),
         spreadScale: Type.Array(Type.Number()),
+        intervalFallback: Type.Optional(
+          Type.Object(
+            {
+              modelWeight: Type.Array(Type.Number({ minimum: 0, maximum: 1 }), { description: "per step: share of the network's interval kept; the rest is naive persistence's empirical interval" }),
+              naiveOffset: Type.Array(Type.Number(), { description: "naive persistence's empirical quantiles of cumulative log return on the training split, [horizon · Q]" }),
+            },
+            { description: 'per-step blend of the interval with naive persistence\'s where the network scored worse on validation (core/interval-fallback.ts)' },
+          ),
+        ),
       },
       { description: 'per-step median shrinkage and interval scaling fitted on validation; already folded into model.onnx' },
     ),
@@ -96,6 +125,15 @@ export type ArtifactManifest = Static<typeof ArtifactManifestSchema>;
 export type HeadlineMetrics = Static<typeof HeadlineMetricsSchema>;
 /** Metrics summary of a run. */
 export type MetricsSummary = Static<typeof MetricsSummarySchema>;
+/** One Diebold–Mariano comparison in the manifest. */
+export type ComparisonSummary = Static<typeof ComparisonSummarySchema>;
+
+/** A Diebold–Mariano result as the run summary carries it to the operator. */
+export interface RunComparison {
+  readonly against: string;
+  readonly pValue: number;
+  readonly meanLossDifference: number;
+}
 
 /** One-line run summary for stdout and the termination-message file (must stay under 4 KiB). */
 export interface RunSummary {
@@ -110,7 +148,10 @@ export interface RunSummary {
     readonly skillVsNaive: number;
     readonly coverage: number | null;
     readonly winkler: number | null;
-    readonly directionalAccuracy: number;
+    readonly directionalAccuracy: number | null;
+    readonly medianTest?: RunComparison;
+    readonly intervalTest?: RunComparison | null;
+    readonly currentTest?: RunComparison;
   };
   readonly backend?: string;
   readonly error?: string;

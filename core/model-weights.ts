@@ -1,3 +1,5 @@
+import type { IntervalFallback } from './interval-fallback.ts';
+
 /**
  * Trained weights of the quantile LSTM forecaster, independent of any framework. The trainer
  * produces it from TensorFlow.js and the ONNX exporter consumes it; the semantics are:
@@ -10,6 +12,8 @@
  * 4. Monotone quantiles around the median index m: out[m] = raw[m]; above it out[q] = out[q-1] + softplus(raw[q]);
  *    below it out[q] = out[q+1] - softplus(raw[q]).
  * 5. y = out * targetScale[step]: cumulative log-return from the last close to the close `step + 1` candles later.
+ * 6. With `intervalFallback`, every quantile but the median is blended per step with naive persistence's
+ *    empirical interval (core/interval-fallback.ts).
  */
 export interface QuantileLstmWeights {
   readonly inputSize: number;
@@ -24,6 +28,8 @@ export interface QuantileLstmWeights {
   readonly layers: readonly LstmLayerWeights[];
   /** kernel [units, horizon·Q] row-major, bias [horizon·Q]. */
   readonly head: { readonly kernel: Float32Array; readonly bias: Float32Array };
+  /** Step 6, fitted on validation; absent: the network's interval as it is. */
+  readonly intervalFallback?: IntervalFallback;
 }
 
 /** Weights of one LSTM layer, gate blocks ordered [i, f, g, o] along the 4·units axis. */

@@ -2,7 +2,7 @@
 import { formatDate, formatFixed, formatShare } from './format.js';
 
 /** Display names of the trainer's baselines; an unknown baseline is shown by its key. */
-const BASELINE_NAMES = { naive: 'Naive persistence', seasonalNaive: 'Seasonal naive', drift: 'Drift' };
+const BASELINE_NAMES = { naive: 'Naive persistence', seasonalNaive: 'Seasonal naive', drift: 'Drift', ewmaVolatility: 'EWMA volatility' };
 
 /** Fill the table, the verdict and the data range from a manifest. */
 export function renderTrackRecord(manifest) {
@@ -33,12 +33,14 @@ function row(name, m, isModel) {
   const header = document.createElement('th');
   header.scope = 'row';
   header.textContent = name;
-  const cells = [formatFixed(m?.mase, 3), formatFixed(m?.mae, 2), m?.coverage == null ? 'n/a' : formatShare(m.coverage), m?.winkler == null ? 'n/a' : formatFixed(m.winkler, 2), formatShare(m?.directionalAccuracy)];
-  tr.append(header, ...cells.map((value) => {
+  const cells = [formatFixed(m?.mase, 3), formatFixed(m?.mae, 2), m?.coverage == null ? 'n/a' : formatShare(m.coverage), m?.winkler == null ? 'n/a' : formatFixed(m.winkler, 2), m?.directionalAccuracy === null ? 'n/a' : formatShare(m?.directionalAccuracy)];
+  tr.append(header, ...cells.map((value, index) => {
     const td = document.createElement('td');
     td.textContent = value;
-    // Point forecasters have no interval: say so instead of leaving a hole.
-    if (value === 'n/a') td.title = 'this forecaster gives no interval';
+    // Say why a cell is empty instead of leaving a hole: no interval, or no predicted move to score.
+    if (value === 'n/a') td.title = index === 4 ? 'this forecaster never predicts a move, so it makes no up/down call to score' : 'this forecaster gives no interval';
+    // Directional accuracy counts only the forecasts that call a move; show how many did.
+    else if (index === 4 && Number.isFinite(m?.directionalShare)) td.title = `over the ${formatShare(m.directionalShare)} of forecasts that predict a move`;
     return td;
   }));
   return tr;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../../../core/candle.ts';
+import { ewmaVolatility } from './ewma-volatility.ts';
 import { closeHistory, createBaselines, driftForecast, naiveForecast, seasonalNaiveForecast } from './baselines.ts';
 
 const STEP = 3_600_000;
@@ -40,8 +41,10 @@ describe('baselines', () => {
   });
 
   it('are created by name with a description each', () => {
-    const baselines = createBaselines(closeHistory(candles), settings);
-    expect(Object.keys(baselines)).toEqual(['naive', 'seasonalNaive', 'drift']);
+    const baselines = createBaselines(closeHistory(candles), settings, ewmaVolatility(candles, STEP));
+    expect(Object.keys(baselines)).toEqual(['naive', 'seasonalNaive', 'drift', 'ewmaVolatility']);
+    expect(baselines.ewmaVolatility.forecast(origin).closes).toEqual([18, 18, 18, 18, 18]);
+    expect(baselines.ewmaVolatility.intervalScale?.(origin)).toBeGreaterThan(0);
     expect(baselines.seasonalNaive.description).toMatch(/one day \(3 candles\)/);
     expect(baselines.drift.forecast(origin).closes).toEqual([19, 20, 21, 22, 23]);
   });

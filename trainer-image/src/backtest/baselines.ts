@@ -1,4 +1,5 @@
 import type { Candle } from '../../../core/candle.ts';
+import { EWMA_LAMBDA, type VolatilityHistory } from './ewma-volatility.ts';
 
 /** Where a forecast starts: the anchor candle's open time and close. */
 export interface ForecastOrigin {
@@ -18,13 +19,18 @@ export interface BaselineForecast {
 }
 
 /** Names of the baselines every model is judged against. */
-export type BaselineName = 'naive' | 'seasonalNaive' | 'drift';
+export type BaselineName = 'naive' | 'seasonalNaive' | 'drift' | 'ewmaVolatility';
 
 /** A named forecaster that needs no training. */
 export interface Baseline {
   readonly name: BaselineName;
   readonly description: string;
   forecast(origin: ForecastOrigin): BaselineForecast;
+  /**
+   * Relative width of the interval at this origin: bounds are forecast + anchorClose · scale · offset, with the
+   * offsets fitted on training residuals divided by the same scale. Absent: 1 (an unconditional interval).
+   */
+  intervalScale?(origin: ForecastOrigin): number;
 }
 
 /** Grid and forecast shape the baselines work on. */
@@ -76,10 +82,10 @@ export function driftForecast(origin: ForecastOrigin, history: CloseHistory, set
 }
 
 /** Baseline names in reporting order. */
-export const BASELINE_NAMES: readonly BaselineName[] = ['naive', 'seasonalNaive', 'drift'];
+export const BASELINE_NAMES: readonly BaselineName[] = ['naive', 'seasonalNaive', 'drift', 'ewmaVolatility'];
 
-/** The three baselines over one close history, by name. */
-export function createBaselines(history: CloseHistory, settings: BaselineSettings): Readonly<Record<BaselineName, Baseline>> {
+/** The baselines over one close history, by name; `volatility` gives the EWMA volatility at each anchor. */
+export function createBaselines(history: CloseHistory, settings: BaselineSettings, volatility: VolatilityHistory): Readonly<Record<BaselineName, Baseline>> {
   return {
     naive: { name: 'naive', description: 'naive persistence: the last close', forecast: (origin) => naiveForecast(origin, settings.horizon) },
     seasonalNaive: {
@@ -88,5 +94,11 @@ export function createBaselines(history: CloseHistory, settings: BaselineSetting
       forecast: (origin) => seasonalNaiveForecast(origin, history, settings),
     },
     drift: { name: 'drift', description: 'drift: the line through the first and last close of the window', forecast: (origin) => driftForecast(origin, history, settings) },
+    ewmaVolatility: {
+      name: 'ewmaVolatility',
+      description: `naive persistence with an interval scaled by EWMA volatility of log returns (λ = ${EWMA_LAMBDA})`,
+      forecast: (origin) => naiveForecast(origin, settings.horizon),
+      intervalScale: (origin) => volatility.volatilityAt(origin.anchorTime),
+    },
   };
 }

@@ -1,7 +1,7 @@
 import type { DatasetSample } from '../dataset/types.ts';
 import type { Baseline } from './baselines.ts';
 
-/** Per-step offsets from a point forecast to its interval bounds, in units of the anchor close: bound = forecast + anchorClose · offset. */
+/** Per-step offsets from a point forecast to its interval bounds: bound = forecast + anchorClose · scale · offset (scale 1 unless the baseline sets one). */
 export interface ResidualBounds {
   readonly lower: readonly number[];
   readonly upper: readonly number[];
@@ -20,13 +20,15 @@ export function empiricalQuantile(sorted: readonly number[], q: number): number 
  * Interval offsets for a quantile-less baseline: the qLow and qHigh empirical quantiles, per step, of its
  * residuals (actual − forecast) / anchorClose on the training samples. Dividing by the anchor close keeps
  * the width proportional to the price level, which moves a lot between train and test in crypto
- * markets, and unlike a log ratio it stays defined when a drift line runs below zero.
+ * markets, and unlike a log ratio it stays defined when a drift line runs below zero. A baseline with an
+ * interval scale (EWMA volatility) also divides by it, so its offsets are multipliers of that scale.
  */
 export function fitResidualBounds(baseline: Baseline, train: readonly DatasetSample[], horizon: number, qLow: number, qHigh: number): ResidualBounds {
   const residuals: number[][] = Array.from({ length: horizon }, () => []);
   for (const sample of train) {
     const { closes } = baseline.forecast(sample);
-    for (let h = 0; h < horizon; h++) residuals[h]!.push((sample.targetCloses[h]! - closes[h]!) / sample.anchorClose);
+    const scale = sample.anchorClose * (baseline.intervalScale?.(sample) ?? 1);
+    for (let h = 0; h < horizon; h++) residuals[h]!.push((sample.targetCloses[h]! - closes[h]!) / scale);
   }
   const lower: number[] = [];
   const upper: number[] = [];

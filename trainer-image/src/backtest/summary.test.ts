@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Comparison } from '../../../core/backtest.ts';
 import type { HeadlineMetrics } from '../../../core/manifest.ts';
-import { summariseBacktest, verdict } from './summary.ts';
-import { BACKTEST_SCHEMA_VERSION, type Backtest, type ForecasterBacktest } from './types.ts';
+import { headlineMetrics, verdict } from './summary.ts';
+import type { Backtest, ForecasterBacktest } from './types.ts';
 
-function forecaster(mae: number[], mase: number[], coverage: number[] | null): ForecasterBacktest {
+function forecaster(mae: number[], mase: number[], coverage: number[] | null, directional: [number | null, number][]): ForecasterBacktest {
   return {
     description: 'test forecaster',
     interval: coverage ? 'quantiles 0.1–0.9' : null,
@@ -14,59 +15,46 @@ function forecaster(mae: number[], mase: number[], coverage: number[] | null): F
       rmse: value * 1.5,
       mape: value / 100,
       mase: mase[h]!,
-      directionalAccuracy: 0.5 + h / 10,
+      directionalAccuracy: directional[h]![0],
+      directionalCount: directional[h]![1],
+      directionalShare: directional[h]![1] / 100,
       coverage: coverage ? coverage[h]! : null,
       winkler: coverage ? 4 * (h + 1) : null,
     })),
   };
 }
 
-function backtestOf(model: ForecasterBacktest): Backtest {
-  return {
-    schemaVersion: BACKTEST_SCHEMA_VERSION,
-    timeframe: '1h',
-    window: 8,
-    horizon: 2,
-    quantiles: [0.1, 0.5, 0.9],
-    intervalLevel: 0.8,
-    test: { from: '2024-01-01T00:00:00.000Z', to: '2024-01-02T00:00:00.000Z', samples: 25 },
-    definitions: {},
-    forecasters: {
-      model,
-      naive: forecaster([10, 20], [1, 1], [0.7, 0.75]),
-      seasonalNaive: forecaster([12, 22], [1.2, 1.1], [0.6, 0.7]),
-      drift: forecaster([11, 19], [1.1, 0.95], [0.8, 0.9]),
-    },
-    predictions: [],
-  };
+function comparison(against: string, meanLossDifference: number, pValue: number, words: string): Comparison {
+  const test = { against, n: 100, horizon: 2, meanLossDifference, statistic: null, pValue, verdict: words };
+  return { overall: test, steps: [test, test] };
 }
 
-describe('summariseBacktest', () => {
-  it('averages each metric over the horizon and keeps step-1 MASE', () => {
-    const summary = summariseBacktest(backtestOf(forecaster([9.7, 20.2], [0.97, 1.01], [0.8, 0.82])));
-    expect(summary.model).toEqual({ mae: 14.95, mase: 0.99, maseStep1: 0.97, directionalAccuracy: 0.55, coverage: 0.81, winkler: 6 });
-    expect(summary.baselines.drift).toEqual({ mae: 15, mase: 1.025, maseStep1: 1.1, directionalAccuracy: 0.55, coverage: 0.85, winkler: 6 });
-    // 1 − mean(MAE_h(model) / MAE_h(naive)) = 1 − (0.97 + 1.01) / 2.
-    expect(summary.skillVsNaive).toBeCloseTo(0.01, 12);
-    expect(summary.intervalLevel).toBe(0.8);
-    expect(summary.verdict).toBe('beats naive persistence: MASE 0.97 at step 1, 0.99 over 2 steps; 80% interval covers 81%');
+describe('headlineMetrics', () => {
+  it('averages each metric over the horizon, keeps step-1 MASE and pools directional calls over steps', () => {
+    // 0.6 of 10 calls and 0.9 of 30 calls: 33 hits of 40 called moves.
+    const model = headlineMetrics(forecaster([9.7, 20.2], [0.97, 1.01], [0.8, 0.82], [[0.6, 10], [0.9, 30]]));
+    expect(model).toEqual({ mae: 14.95, mase: 0.99, maseStep1: 0.97, directionalAccuracy: 0.825, directionalShare: 0.2, coverage: 0.81, winkler: 6 });
   });
 
-  it('says so when the model does not beat naive persistence', () => {
-    const summary = summariseBacktest(backtestOf(forecaster([9, 22], [0.9, 1.1], [0.7, 0.74])));
-    expect(summary.skillVsNaive).toBeCloseTo(0, 12);
-    expect(summary.verdict).toBe('does not beat naive persistence: MASE 0.90 at step 1, 1.00 over 2 steps; 80% interval covers 72%');
+  it('gives a forecaster that never calls a move no directional accuracy', () => {
+    expect(headlineMetrics(forecaster([1, 2], [1, 1], null, [[null, 0], [null, 0]])).directionalAccuracy).toBeNull();
   });
 });
 
 describe('verdict', () => {
-  const metrics: HeadlineMetrics = { mae: 1, mase: 0.996, maseStep1: 1.004, directionalAccuracy: 0.5, coverage: null, winkler: null };
+  const metrics: HeadlineMetrics = { mae: 1, mase: 0.996, maseStep1: 1.004, directionalAccuracy: 0.5, coverage: 0.74, winkler: 3 };
+  const tests: Backtest['tests'] = {
+    median: comparison('naive', 0, 1, 'no evidence of skill vs naive (p = 1)'),
+    interval: comparison('ewmaVolatility', 0.2, 0.01, 'worse than ewmaVolatility (p = 0.01)'),
+  };
 
-  it('shows a third decimal rather than print a near-1 MASE as 1.00', () => {
-    expect(verdict(metrics, 24, null)).toBe('beats naive persistence: MASE 1.004 at step 1, 0.996 over 24 steps');
+  it('takes its words from the tests, so a MASE a hair under 1 is not called a win', () => {
+    expect(verdict(metrics, tests, 0.8)).toBe(
+      'median: no evidence of skill vs naive (p = 1), MASE 1.004 at step 1, 0.996 over 2 steps; 80% interval: worse than ewmaVolatility (p = 0.01), covers 74%',
+    );
   });
 
-  it('says "1 step" for a one-step horizon', () => {
-    expect(verdict({ ...metrics, mase: 1.2, maseStep1: 1.2 }, 1, null)).toBe('does not beat naive persistence: MASE 1.20 at step 1, 1.20 over 1 step');
+  it('leaves the interval out for a median-only model', () => {
+    expect(verdict({ ...metrics, coverage: null }, { ...tests, interval: null }, null)).toBe('median: no evidence of skill vs naive (p = 1), MASE 1.004 at step 1, 0.996 over 2 steps');
   });
 });

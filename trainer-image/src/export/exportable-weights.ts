@@ -28,6 +28,14 @@ export function assertExportableWeights(weights: QuantileLstmWeights): void {
   });
   assertFiniteArray('weights.head.kernel', weights.head.kernel, units * outputs);
   assertFiniteArray('weights.head.bias', weights.head.bias, outputs);
+  const fallback = weights.intervalFallback;
+  if (fallback) {
+    assertFiniteArray('weights.intervalFallback.modelWeight', fallback.modelWeight, horizon);
+    fallback.modelWeight.forEach((w, h) => {
+      if (!(w >= 0 && w <= 1)) throw new RangeError(`weights.intervalFallback.modelWeight[${h}] must lie in [0, 1], got ${w}`);
+    });
+    assertFiniteArray('weights.intervalFallback.naiveOffset', fallback.naiveOffset, outputs);
+  }
 }
 
 function assertQuantiles(quantiles: readonly number[]): void {

@@ -79,6 +79,21 @@ describe('exportQuantileLstmToOnnx', () => {
     });
   }
 
+  it('serves the interval fallback in the graph: equal to the reference with the blend, the median untouched', async () => {
+    const plain = randomQuantileLstmWeights(shapes[2]!, 31);
+    // Step 1 keeps the network, step 2 falls back fully to naive, steps 3 and 4 blend.
+    const intervalFallback = { modelWeight: [1, 0, 0.5, 0.2], naiveOffset: [-0.02, 0, 0.03, -0.04, 0, 0.05, -0.06, 0, 0.07, -0.08, 0, 0.09] };
+    const weights = { ...plain, intervalFallback };
+    const xRaw = randomRawFeatures(weights, 6, 32);
+    const output = (await runModel(exportQuantileLstmToOnnx(weights, { producerVersion: 'test' }), xRaw, 6, weights)).data as Float32Array;
+    expect(maxAbsDiff(output, forwardQuantileLstmReference(weights, xRaw))).toBeLessThan(1e-5);
+    const network = forwardQuantileLstmReference(plain, xRaw);
+    for (let row = 0; row < 6 * 4; row++) expect(output[row * 3 + 1]).toBeCloseTo(network[row * 3 + 1]!, 5);
+    // Step 2 (w = 0) of sample 0 is the model's median plus naive's offsets.
+    expect(output[3]).toBeCloseTo(network[4]! - 0.04, 5);
+    expect(output[5]).toBeCloseTo(network[4]! + 0.05, 5);
+  });
+
   it('outputs quantiles in increasing order for every step', async () => {
     const weights = randomQuantileLstmWeights(shapes[1]!, 77);
     const output = await runModel(exportQuantileLstmToOnnx(weights, { producerVersion: 'test' }), randomRawFeatures(weights, 9, 78), 9, weights);

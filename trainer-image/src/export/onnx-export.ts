@@ -1,5 +1,6 @@
 import onnxProto from 'onnx-proto';
 import type { onnx } from 'onnx-proto';
+import type { IntervalFallback } from '../../../core/interval-fallback.ts';
 import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from '../../../core/manifest.ts';
 import { medianIndex, type QuantileLstmWeights } from '../../../core/model-weights.ts';
 import { assertExportableWeights } from './exportable-weights.ts';
@@ -39,6 +40,23 @@ export function exportQuantileLstmToOnnx(weights: QuantileLstmWeights, options: 
     graph: buildQuantileLstmGraph(weights),
   };
   return onnxProto.onnx.ModelProto.encode(model).finish();
+}
+
+/** The blend of core/interval-fallback.ts as three [horizon, Q] tensors: w, 1 − w (0 at the median) and (1 − w)·c. */
+function intervalFallbackTensors(fallback: IntervalFallback, horizon: number, quantileCount: number, median: number) {
+  const weight = new Float32Array(horizon * quantileCount);
+  const centreWeight = new Float32Array(horizon * quantileCount);
+  const offset = new Float32Array(horizon * quantileCount);
+  for (let h = 0; h < horizon; h++) {
+    for (let q = 0; q < quantileCount; q++) {
+      const k = h * quantileCount + q;
+      const w = q === median ? 1 : fallback.modelWeight[h]!;
+      weight[k] = w;
+      centreWeight[k] = 1 - w;
+      offset[k] = (1 - w) * fallback.naiveOffset[k]!;
+    }
+  }
+  return { weight, centreWeight, offset };
 }
 
 function buildQuantileLstmGraph(weights: QuantileLstmWeights): onnx.IGraphProto {
@@ -101,8 +119,24 @@ function buildQuantileLstmGraph(weights: QuantileLstmWeights): onnx.IGraphProto 
     onnxNode('MatMul', 'quantile_cumulate', ['quantile_gap', 'quantile_offset_matrix'], ['quantile_offset']),
     onnxNode('Slice', 'median_select', ['head_raw', 'median_start', 'median_end', 'axis_2'], ['median']),
     onnxNode('Add', 'quantiles_around_median', ['median', 'quantile_offset'], ['quantiles_scaled']),
-    onnxNode('Mul', 'unscale_target', ['quantiles_scaled', 'target_scale'], [ONNX_OUTPUT_NAME]),
+    onnxNode('Mul', 'unscale_target', ['quantiles_scaled', 'target_scale'], [weights.intervalFallback ? 'quantiles_network' : ONNX_OUTPUT_NAME]),
   );
+  if (weights.intervalFallback) {
+    const blend = intervalFallbackTensors(weights.intervalFallback, horizon, quantileCount, median);
+    initializers.push(
+      floatInitializer('fallback_weight', [1, horizon, quantileCount], blend.weight),
+      floatInitializer('fallback_centre_weight', [1, horizon, quantileCount], blend.centreWeight),
+      floatInitializer('fallback_offset', [1, horizon, quantileCount], blend.offset),
+    );
+    // y' = w·y + (1 − w)·y[median] + (1 − w)·c per quantile; w is 1 at the median, so it stays put.
+    nodes.push(
+      onnxNode('Slice', 'fallback_median', ['quantiles_network', 'median_start', 'median_end', 'axis_2'], ['median_log_return']),
+      onnxNode('Mul', 'fallback_keep', ['quantiles_network', 'fallback_weight'], ['quantiles_kept']),
+      onnxNode('Mul', 'fallback_centre', ['median_log_return', 'fallback_centre_weight'], ['quantiles_centre']),
+      onnxNode('Add', 'fallback_recentre', ['quantiles_kept', 'quantiles_centre'], ['quantiles_recentred']),
+      onnxNode('Add', 'fallback_naive', ['quantiles_recentred', 'fallback_offset'], [ONNX_OUTPUT_NAME]),
+    );
+  }
 
   return {
     name: 'quantile_lstm',

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { QuantileLstmWeights } from '../../../core/model-weights.ts';
+import { applyIntervalFallback } from '../../../core/interval-fallback.ts';
+import { medianIndex, type QuantileLstmWeights } from '../../../core/model-weights.ts';
 import { rowRange, stepTensors } from './batches.ts';
 import { INFERENCE_CHUNK } from './evaluate.ts';
 import { disposeParams, inferenceQuantiles, paramsFromWeights } from './quantile-lstm-model.ts';
@@ -36,5 +37,5 @@ export function predictQuantiles(weights: QuantileLstmWeights, xRaw: Float32Arra
     disposeParams(params);
     targetScale.dispose();
   }
-  return out;
+  return weights.intervalFallback ? applyIntervalFallback(out, weights.intervalFallback, horizon, quantiles.length, medianIndex(quantiles)) : out;
 }

@@ -1,3 +1,4 @@
+import { applyIntervalFallback } from '../../../core/interval-fallback.ts';
 import { medianIndex, type QuantileLstmWeights } from '../../../core/model-weights.ts';
 
 /**
@@ -32,7 +33,7 @@ export function forwardQuantileLstmReference(weights: QuantileLstmWeights, xRaw:
       }
     }
   }
-  return out;
+  return weights.intervalFallback ? applyIntervalFallback(out, weights.intervalFallback, horizon, quantileCount, median) : out;
 }
 
 /** One LSTM layer over a sequence, Keras semantics: gates [i, f, g, o], zero initial state. */

@@ -1,6 +1,7 @@
 import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_SPEC_VERSION } from '../../../core/features.ts';
 import { MANIFEST_SCHEMA_VERSION, ONNX_INPUT_NAME, ONNX_OUTPUT_NAME, type ArtifactManifest, type MetricsSummary } from '../../../core/manifest.ts';
 import type { TrainingSpec } from '../../../core/spec.ts';
+import type { IntervalFallback } from '../../../core/interval-fallback.ts';
 import type { ForecastCalibration } from '../calibration/calibrate-forecast.ts';
 import type { Dataset } from '../dataset/index.ts';
 
@@ -23,7 +24,7 @@ export interface ManifestInput {
   readonly dataset: Dataset;
   readonly metrics: MetricsSummary;
   readonly training: TrainingFacts;
-  readonly calibration: ForecastCalibration;
+  readonly calibration: ForecastCalibration & { readonly intervalFallback?: IntervalFallback };
   readonly trainerVersion: string;
   readonly modelSha256: string;
   readonly modelBytes: number;
@@ -50,7 +51,13 @@ export function buildManifest(input: ManifestInput): ArtifactManifest {
       featureStd: [...dataset.normalisation.featureStd],
       targetScale: [...dataset.normalisation.targetScale],
     },
-    calibration: { medianScale: [...input.calibration.medianScale], spreadScale: [...input.calibration.spreadScale] },
+    calibration: {
+      medianScale: [...input.calibration.medianScale],
+      spreadScale: [...input.calibration.spreadScale],
+      ...(input.calibration.intervalFallback
+        ? { intervalFallback: { modelWeight: [...input.calibration.intervalFallback.modelWeight], naiveOffset: [...input.calibration.intervalFallback.naiveOffset] } }
+        : {}),
+    },
     io: {
       input: ONNX_INPUT_NAME,
       output: ONNX_OUTPUT_NAME,

@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { ArtifactStore } from '../../../core/artifact-store.ts';
 import type { Logger } from '../../../core/logger.ts';
-import { ARTIFACT_FILES, type RunSummary } from '../../../core/manifest.ts';
+import { ARTIFACT_FILES, type ComparisonSummary, type RunComparison, type RunSummary } from '../../../core/manifest.ts';
 import type { QuantileLstmWeights } from '../../../core/model-weights.ts';
 import type { TrainingSpec } from '../../../core/spec.ts';
-import { writeArtifact } from '../../../core/storage/artifact-io.ts';
-import { runBacktest, summariseBacktest } from '../backtest/index.ts';
+import { readArtifact, writeArtifact } from '../../../core/storage/artifact-io.ts';
+import { compareWithServedModel, type ServedModelComparison } from '../backtest/served-model-comparison.ts';
+import { buildRollingOrigins, EVALUATION_SCHEME, runBacktest, summariseBacktest, type BacktestFoldInput, type RollingFold } from '../backtest/index.ts';
 import type { CandleSource } from '../candles/index.ts';
 import type { EpochProgress, ProgressReporter } from '../cli/progress.ts';
 import { buildDataset, type Dataset } from '../dataset/index.ts';
 import { exportQuantileLstmToOnnx } from '../export/onnx-export.ts';
 import { checkOnnxParity } from '../export/onnx-parity.ts';
 import { applyForecastCalibration, fitForecastCalibration, type ForecastCalibration } from '../calibration/calibrate-forecast.ts';
+import { fitIntervalFallback } from '../calibration/interval-fallback.ts';
+import type { IntervalFallback } from '../../../core/interval-fallback.ts';
 import { buildManifest, type TrainingFacts } from './build-manifest.ts';
 
 /** Maximum element-wise difference allowed between TensorFlow.js and onnxruntime on the test windows. */
@@ -39,6 +42,8 @@ export interface TrainingRunDeps {
   readonly progress: ProgressReporter;
   readonly now: () => Date;
   readonly trainerVersion: string;
+  /** The artifact of the model being served, when the candidate is to be tested against it (BeatCurrent). */
+  readonly servedModel?: ArtifactStore;
 }
 
 /** Input of one training run. */
@@ -48,7 +53,8 @@ export interface TrainingRunInput {
 }
 
 /**
- * fetch → features → train → calibrate on validation → backtest → export ONNX → parity check → upload. Throws on any failure;
+ * fetch → features → per rolling origin: train, calibrate on validation, forecast its test block → backtest → export the last
+ * fold's model to ONNX → parity check → upload. Throws on any failure;
  * because manifest.json is written last, a failed run never leaves something that looks like a model.
  */
 export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps): Promise<RunSummary> {
@@ -78,21 +84,37 @@ export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps
     'dataset built',
   );
 
-  const trained = await deps.trainer.train(dataset, spec, (progress) => deps.progress.epoch(progress));
-  deps.progress.finish();
-  log.info({ ...trained.facts }, 'training finished');
-
-  const { weights, calibration } = await calibrateOnValidation(trained.weights, dataset, deps.trainer);
-  log.info({ medianScale: calibration.medianScale, spreadScale: calibration.spreadScale }, 'forecast calibrated on the validation split');
-
-  const testCount = dataset.test.samples.length;
-  const predictions = await deps.trainer.predict(weights, dataset.test.rawX, testCount);
-  const backtest = runBacktest({ dataset, predictions, quantiles: spec.model.quantiles });
-  const metrics = summariseBacktest(backtest);
-  log.info({ model: metrics.model, naive: metrics.baselines.naive }, metrics.verdict);
+  // Every fold trains and calibrates exactly as the served model does; the last fold's model is served.
+  const rolling = buildRollingOrigins(dataset, spec.model);
+  const foldInputs: BacktestFoldInput[] = [];
+  let final: { readonly fold: RollingFold; readonly weights: QuantileLstmWeights; readonly calibration: ForecastCalibration & { readonly intervalFallback: IntervalFallback }; readonly facts: TrainingFacts; readonly predictions: Float32Array } | undefined;
+  for (const fold of rolling) {
+    const foldStarted = performance.now();
+    const trained = await deps.trainer.train(fold.dataset, spec, (progress) => deps.progress.epoch(progress));
+    deps.progress.finish();
+    const { weights, calibration, fallback } = await calibrateOnValidation(trained.weights, fold.dataset, deps.trainer);
+    const predictions = await deps.trainer.predict(weights, fold.dataset.test.rawX, fold.dataset.test.samples.length);
+    const seconds = (performance.now() - foldStarted) / 1000;
+    foldInputs.push({ dataset: fold.dataset, predictions, trainingSeconds: seconds });
+    log.info(
+      { fold: fold.fold, folds: rolling.length, seconds: Math.round(seconds * 10) / 10, epochs: trained.facts.epochs, train: fold.dataset.train.range, test: fold.dataset.test.range, medianScale: calibration.medianScale, spreadScale: calibration.spreadScale, intervalModelWeight: fallback.modelWeight },
+      'rolling-origin fold trained, calibrated on its validation split and forecast',
+    );
+    final = { fold, weights, calibration: { ...calibration, intervalFallback: fallback }, facts: trained.facts, predictions };
+  }
+  if (!final) throw new Error('no rolling-origin fold was built');
+  const { weights, calibration, predictions } = final;
+  const finalData = final.fold.dataset;
+  const testCount = finalData.test.samples.length;
+  const backtest = runBacktest({ folds: foldInputs, quantiles: spec.model.quantiles, evaluation: EVALUATION_SCHEME });
+  const currentTest = deps.servedModel ? await testAgainstServedModel(deps.servedModel, foldInputs, spec.model.quantiles, log) : undefined;
+  const summary = summariseBacktest(backtest);
+  const metrics = currentTest && summary.tests ? { ...summary, tests: { ...summary.tests, current: currentTest } } : summary;
+  const trainingFacts: TrainingFacts = { ...final.facts, seconds: foldInputs.reduce((sum, f) => sum + f.trainingSeconds, 0) };
+  log.info({ model: metrics.model, naive: metrics.baselines.naive, folds: backtest.folds.map((f) => ({ fold: f.fold, seconds: f.trainingSeconds })) }, metrics.verdict);
 
   const modelOnnx = exportQuantileLstmToOnnx(weights, { producerVersion: deps.trainerVersion, docString: `${spec.market.exchange} ${spec.market.symbol} ${spec.market.timeframe} ${input.version}` });
-  const parity = await checkOnnxParity({ onnxBytes: modelOnnx, xRaw: dataset.test.rawX, batch: testCount, expected: predictions, tolerance: ONNX_PARITY_TOLERANCE });
+  const parity = await checkOnnxParity({ onnxBytes: modelOnnx, xRaw: finalData.test.rawX, batch: testCount, expected: predictions, tolerance: ONNX_PARITY_TOLERANCE });
   log.info({ maxAbsDiff: parity.maxAbsDiff, checked: parity.checked, tolerance: ONNX_PARITY_TOLERANCE }, 'onnx parity checked');
 
   const sha256 = createHash('sha256').update(modelOnnx).digest('hex');
@@ -100,9 +122,9 @@ export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps
     spec,
     version: input.version,
     createdAt: started,
-    dataset,
+    dataset: { ...finalData, test: { ...finalData.test, range: backtest.test } },
     metrics,
-    training: trained.facts,
+    training: trainingFacts,
     calibration,
     trainerVersion: deps.trainerVersion,
     modelSha256: sha256,
@@ -118,7 +140,7 @@ export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps
     artifactUri: written.uri,
     sha256: written.sha256,
     version: input.version,
-    backend: trained.facts.backend,
+    backend: final.facts.backend,
     metrics: {
       mase: model.mase,
       maseStep1: model.maseStep1,
@@ -127,12 +149,42 @@ export async function runTraining(input: TrainingRunInput, deps: TrainingRunDeps
       coverage: model.coverage,
       winkler: model.winkler,
       directionalAccuracy: model.directionalAccuracy,
+      ...(metrics.tests ? { medianTest: runComparison(metrics.tests.median), intervalTest: metrics.tests.interval && runComparison(metrics.tests.interval) } : {}),
+      ...(metrics.tests?.current ? { currentTest: runComparison(metrics.tests.current) } : {}),
     },
   };
 }
 
-/** Fit the median shrinkage and conformal interval width on validation windows and fold them into the weights. */
-async function calibrateOnValidation(weights: QuantileLstmWeights, dataset: Dataset, trainer: ForecasterTrainer): Promise<{ weights: QuantileLstmWeights; calibration: ForecastCalibration }> {
+/**
+ * The candidate against the served model on the forecasts neither trained on. A served model that cannot be
+ * read or compared leaves no test (promotion then compares headline metrics) rather than failing the run.
+ */
+async function testAgainstServedModel(store: ArtifactStore, folds: readonly BacktestFoldInput[], quantiles: readonly number[], log: Logger): Promise<ComparisonSummary | undefined> {
+  let result: ServedModelComparison;
+  try {
+    result = await compareWithServedModel(folds, quantiles, await readArtifact(store));
+  } catch (error) {
+    log.warn({ err: error, servedModel: store.baseUri }, 'could not test against the served model');
+    return undefined;
+  }
+  if ('skipped' in result) {
+    log.warn({ servedModel: store.baseUri, reason: result.skipped }, 'no test against the served model');
+    return undefined;
+  }
+  const { against, pValue, statistic, meanLossDifference, verdict } = result.comparison.overall;
+  log.info({ servedModel: store.baseUri, samples: result.samples, pValue }, `against the served model: ${verdict}`);
+  return { against, pValue, statistic, meanLossDifference, verdict };
+}
+
+function runComparison({ against, pValue, meanLossDifference }: ComparisonSummary): RunComparison {
+  return { against, pValue, meanLossDifference };
+}
+
+/**
+ * Fit the median shrinkage and conformal interval width on validation windows and fold them into the weights,
+ * then the per-step fallback of the interval toward naive persistence's where the network's scores worse.
+ */
+async function calibrateOnValidation(weights: QuantileLstmWeights, dataset: Dataset, trainer: ForecasterTrainer): Promise<{ weights: QuantileLstmWeights; calibration: ForecastCalibration; fallback: IntervalFallback }> {
   const samples = dataset.validation.samples;
   const perWindow = dataset.window * dataset.featureCount;
   const rawX = new Float32Array(samples.length * perWindow);
@@ -143,5 +195,15 @@ async function calibrateOnValidation(weights: QuantileLstmWeights, dataset: Data
   });
   const predictions = await trainer.predict(weights, rawX, samples.length);
   const calibration = fitForecastCalibration({ predictions, actual, horizon: dataset.horizon, quantiles: weights.quantiles });
-  return { weights: applyForecastCalibration(weights, calibration), calibration };
+  const calibrated = applyForecastCalibration(weights, calibration);
+  const trainActual = new Float32Array(dataset.train.samples.length * dataset.horizon);
+  dataset.train.samples.forEach((sample, i) => trainActual.set(sample.targetLogReturns, i * dataset.horizon));
+  const fallback = fitIntervalFallback({
+    predictions: await trainer.predict(calibrated, rawX, samples.length),
+    actual,
+    trainActual,
+    horizon: dataset.horizon,
+    quantiles: weights.quantiles,
+  });
+  return { weights: { ...calibrated, intervalFallback: fallback }, calibration, fallback };
 }
