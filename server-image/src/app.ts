@@ -13,6 +13,7 @@ import { createRequestContext } from './middleware/request-context.ts';
 import { createOipV2Routes } from './oip/oip-v2-routes.ts';
 import { createForecastRoutes } from './routes/forecast-routes.ts';
 import { createHealthRoutes } from './routes/health-routes.ts';
+import { createTrackRecordRoutes } from './routes/track-record-routes.ts';
 import { buildOpenApiDocument } from './routes/openapi.ts';
 import type { ServingState } from './serving-state.ts';
 
@@ -31,7 +32,7 @@ export interface AppDeps {
   readonly serverVersion: string;
 }
 
-/** The inference service's Hono app: v1 forecast API, KServe v2, health, metrics and OpenAPI. */
+/** The inference service's Hono app: v1 forecast and track-record API, KServe v2, health, metrics and OpenAPI. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { state, metrics, logger, clock } = deps;
   const app = new Hono<AppEnv>();
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.use('/v1/*', ...guard);
   app.route('/v1', createForecastRoutes({ state, clock, bodyLimitBytes: deps.bodyLimitBytes }));
+  app.route('/v1', createTrackRecordRoutes({ state }));
   app.route('/', createOipV2Routes({ state, guard, bodyLimitBytes: deps.bodyLimitBytes, maxBatch: deps.maxInferBatch, serverVersion: deps.serverVersion }));
   app.route('/', createHealthRoutes({ state, metrics }));
 

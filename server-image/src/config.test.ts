@@ -19,6 +19,7 @@ describe('parseServerConfig', () => {
       logLevel: 'info',
       modelName: undefined,
       shutdownTimeoutMs: 10_000,
+      trackRecordDays: 30,
       s3: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -42,6 +43,7 @@ describe('parseServerConfig', () => {
       MODEL_NAME: 'btc-usdt',
       MODEL_VERSION: 'btc-usdt-run-3',
       BODY_LIMIT_BYTES: '65536',
+      TRACK_RECORD_DAYS: '7',
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -55,6 +57,7 @@ describe('parseServerConfig', () => {
       modelName: 'btc-usdt',
       expectedModelVersion: 'btc-usdt-run-3',
       bodyLimitBytes: 65_536,
+      trackRecordDays: 7,
     });
   });
 
@@ -78,5 +81,6 @@ describe('parseServerConfig', () => {
     expect(() => parseServerConfig({ ...base, LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL/);
     expect(() => parseServerConfig({ ...base, MODEL_NAME: 'a/b' })).toThrow(/^MODEL_NAME/);
     expect(() => parseServerConfig({ ...base, RATE_LIMIT_PER_SECOND: '-1' })).toThrow(/^RATE_LIMIT_PER_SECOND/);
+    expect(() => parseServerConfig({ ...base, TRACK_RECORD_DAYS: '0' })).toThrow(/^TRACK_RECORD_DAYS/);
   });
 });

@@ -29,6 +29,8 @@ export interface ServerConfig {
   readonly expectedModelVersion: string | undefined;
   readonly shutdownTimeoutMs: number;
   readonly modelLoadRetryMaxMs: number;
+  /** Days before the newest candle whose forecasts the live track record scores (TRACK_RECORD_DAYS). */
+  readonly trackRecordDays: number;
   /** Object storage settings (S3_* variables), required for s3:// URIs. */
   readonly s3: S3Config | undefined;
 }
@@ -70,6 +72,7 @@ export function parseServerConfig(env: Env): Readonly<ServerConfig> {
     expectedModelVersion: envText(env, 'MODEL_VERSION'),
     shutdownTimeoutMs: envInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 1_000, max: 300_000 }),
     modelLoadRetryMaxMs: envInteger(env, 'MODEL_LOAD_RETRY_MAX_MS', 30_000, { min: 100 }),
+    trackRecordDays: envInteger(env, 'TRACK_RECORD_DAYS', 30, { min: 1, max: 366 }),
     s3,
   });
 }

@@ -16,6 +16,7 @@ import { loadServingModel } from './model/load-serving-model.ts';
 import { createModelLoader, type ModelStatus } from './model/model-loader.ts';
 import type { ServingModel } from './model/serving-model.ts';
 import { defaultModelName, type ServingState } from './serving-state.ts';
+import { createLiveTrackRecord, type LiveTrackRecord } from './track-record/live-track-record.ts';
 
 /** Options of {@link startInferenceService}. */
 export interface InferenceServiceOptions {
@@ -55,11 +56,13 @@ export async function startInferenceService(options: InferenceServiceOptions): P
     maxDelayMs: config.modelLoadRetryMaxMs,
   });
   let feed: LiveFeed | undefined;
+  let trackRecord: LiveTrackRecord | undefined;
   let draining = false;
   let shutdown: Promise<{ forced: boolean }> | undefined;
   const state: ServingState = {
     modelStatus: () => loader.status(),
     liveFeed: () => feed,
+    trackRecord: () => trackRecord,
     modelName() {
       const status = loader.status();
       return config.modelName ?? (status.state === 'ready' ? defaultModelName(status.model.manifest.market.symbol) : undefined);
@@ -75,7 +78,10 @@ export async function startInferenceService(options: InferenceServiceOptions): P
     if (status.state === 'ready' && config.expectedModelVersion !== undefined && status.model.manifest.version !== config.expectedModelVersion) {
       logger.warn({ expected: config.expectedModelVersion, loaded: status.model.manifest.version }, 'MODEL_VERSION differs from the version in the manifest; serving the manifest version');
     }
-    if (status.state === 'ready' && !draining) feed = startLiveFeed(status.model, { config, logger, clock, metrics });
+    if (status.state === 'ready') {
+      trackRecord = createLiveTrackRecord({ model: status.model, maxDays: config.trackRecordDays, log: logger.child({ component: 'track-record' }), gauges: metrics.trackRecord });
+      if (!draining) feed = startLiveFeed(status.model, { config, logger, clock, metrics, trackRecord });
+    }
     return status;
   });
 
@@ -87,6 +93,7 @@ export async function startInferenceService(options: InferenceServiceOptions): P
       shutdown ??= (async () => {
         draining = true;
         feed?.stop();
+        trackRecord?.stop();
         tokens.close();
         const result = await http.drain(drainTimeoutMs);
         await loader.stop();
@@ -103,7 +110,7 @@ export async function startInferenceService(options: InferenceServiceOptions): P
  */
 function startLiveFeed(
   model: ServingModel,
-  deps: { config: Readonly<ServerConfig>; logger: Logger; clock: Clock; metrics: ServerMetrics },
+  deps: { config: Readonly<ServerConfig>; logger: Logger; clock: Clock; metrics: ServerMetrics; trackRecord: LiveTrackRecord },
 ): LiveFeed | undefined {
   const { config, logger } = deps;
   try {
@@ -118,6 +125,9 @@ function startLiveFeed(
       log: logger.child({ component: 'feed' }),
       metrics: deps.metrics,
       pollDelayMs: config.exchangePollDelayMs,
+      // The first poll fetches the history the track record scores; each new candle is scored as it arrives.
+      historyCandles: deps.trackRecord.historyCandles,
+      onNewCandles: (history) => void deps.trackRecord.update(history),
     });
     feed.start();
     return feed;

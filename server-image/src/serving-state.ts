@@ -2,11 +2,14 @@ import type { LiveFeed } from './feed/live-feed.ts';
 import { HttpError } from './http/http-error.ts';
 import type { ModelStatus } from './model/model-loader.ts';
 import type { ServingModel } from './model/serving-model.ts';
+import type { LiveTrackRecord } from './track-record/live-track-record.ts';
 
 /** What the routes read about the model and the live feed; both appear only once the model is loaded. */
 export interface ServingState {
   modelStatus(): ModelStatus;
   liveFeed(): LiveFeed | undefined;
+  /** The model's live out-of-sample record; appears with the model. */
+  trackRecord(): LiveTrackRecord | undefined;
   /** Model name of the KServe v2 routes; undefined while it is still unknown (MODEL_NAME unset, model loading). */
   modelName(): string | undefined;
   /** True once shutdown began: readiness turns false so load balancers stop sending traffic. */

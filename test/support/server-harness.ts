@@ -16,6 +16,7 @@ import type { ModelStatus } from '../../server-image/src/model/model-loader.ts';
 import { loadOnnxQuantileModel } from '../../server-image/src/model/onnx-quantile-model.ts';
 import { createServingModel, type BatchingOptions, type ServingModel } from '../../server-image/src/model/serving-model.ts';
 import { defaultModelName, type ServingState } from '../../server-image/src/serving-state.ts';
+import { createLiveTrackRecord, type LiveTrackRecord } from '../../server-image/src/track-record/live-track-record.ts';
 import type { ModelArtifact } from './server-fixtures.ts';
 
 /** A clock tests move by hand. */
@@ -77,6 +78,7 @@ export interface TestServing {
   readonly metrics: ServerMetrics;
   readonly model: ServingModel;
   readonly feed: LiveFeed | undefined;
+  readonly trackRecord: LiveTrackRecord;
   readonly tokenDir: string;
   readonly tokens: TokenDirectory;
   readonly logLines: () => string[];
@@ -110,11 +112,18 @@ export async function startTestServing(options: TestServingOptions): Promise<Tes
     options.fetchCandles ??
     (candles &&
       (async (count, now) => ({ candles: candles.filter((c) => c.time + model.stepMs <= now).slice(-count), gaps: [] })));
-  const feed = fetchCandles && createLiveFeed({ model, fetchCandles, clock, log: logger, metrics });
-  if (feed) await feed.poll();
+  const trackRecord = createLiveTrackRecord({ model, maxDays: 30, log: logger, gauges: metrics.trackRecord });
+  const feed =
+    fetchCandles &&
+    createLiveFeed({ model, fetchCandles, clock, log: logger, metrics, historyCandles: trackRecord.historyCandles, onNewCandles: (history) => void trackRecord.update(history) });
+  if (feed) {
+    await feed.poll();
+    await trackRecord.idle();
+  }
   const state: ServingState = {
     modelStatus: () => status,
     liveFeed: () => (status.state === 'ready' ? feed : undefined),
+    trackRecord: () => (status.state === 'ready' ? trackRecord : undefined),
     modelName: () => options.modelName ?? defaultModelName(artifact.manifest.market.symbol),
     draining: () => draining,
   };
@@ -136,6 +145,7 @@ export async function startTestServing(options: TestServingOptions): Promise<Tes
     metrics,
     model,
     feed,
+    trackRecord,
     tokenDir,
     tokens,
     logLines: logs.lines,
@@ -147,6 +157,8 @@ export async function startTestServing(options: TestServingOptions): Promise<Tes
     },
     async close() {
       feed?.stop();
+      trackRecord.stop();
+      await trackRecord.idle();
       tokens.close();
       await model.release();
       await rm(tokenDir, { recursive: true, force: true });

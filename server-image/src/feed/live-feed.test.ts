@@ -23,6 +23,7 @@ function flatModel(): ServingModel & { calls: number } {
       return buildForecast(manifest, window[window.length - 1]!, HOUR, new Float32Array(2 * 3));
     },
     infer: async () => new Float32Array(0),
+    inferBackground: async () => new Float32Array(0),
     release: async () => {},
   };
   return model;
@@ -101,6 +102,39 @@ describe('createLiveFeed', () => {
     const short = createLiveFeed({ model: flatModel(), fetchCandles: async () => ({ candles: candles.slice(0, 2), gaps: [] }), clock: { now: () => T0 + 10 * HOUR }, log: quietLog, metrics: createServerMetrics({ processMetrics: false }) });
     await short.poll();
     expect(short.status().lastError).toBe('the exchange returned 2 closed candles, the model needs 4');
+  });
+
+  it('keeps historyCandles closed candles: fetches them all first, then what closed since, and reports each new candle', async () => {
+    let now = T0 + 20 * HOUR + 5_000;
+    const asked: number[] = [];
+    const fetch: RecentCandlesFetcher = async (count, at) => {
+      asked.push(count);
+      return { candles: candles.filter((c) => c.time + HOUR <= at).slice(-count), gaps: [] };
+    };
+    const reported: number[][] = [];
+    const feed = createLiveFeed({ model: flatModel(), fetchCandles: fetch, clock: { now: () => now }, log: quietLog, metrics: createServerMetrics({ processMetrics: false }), historyCandles: 10, onNewCandles: (history) => reported.push(history.map((c) => c.close)) });
+    await feed.poll();
+    await feed.poll();
+    // Down for five candles: the next poll asks for those five and the newest one kept.
+    now += 5 * HOUR;
+    await feed.poll();
+    expect(asked).toEqual([10, 4, 6]);
+    expect(feed.history().map((c) => c.close)).toEqual([115, 116, 117, 118, 119, 120, 121, 122, 123, 124]);
+    expect(reported).toEqual([[110, 111, 112, 113, 114, 115, 116, 117, 118, 119], [115, 116, 117, 118, 119, 120, 121, 122, 123, 124]]);
+    expect(feed.latest()!.candles.map((c) => c.close)).toEqual([121, 122, 123, 124]);
+  });
+
+  it('fills a hole in the kept candles once the exchange serves the missing candle', async () => {
+    const now = T0 + 10 * HOUR + 5_000;
+    let holed = true;
+    const fetch: RecentCandlesFetcher = async (count) => ({ candles: candles.slice(10 - count, 10).filter((c) => !holed || c.close !== 108), gaps: [] });
+    const feed = createLiveFeed({ model: flatModel(), fetchCandles: fetch, clock: { now: () => now }, log: quietLog, metrics: createServerMetrics({ processMetrics: false }), historyCandles: 6 });
+    await feed.poll();
+    expect(feed.latest()).toBeUndefined();
+    holed = false;
+    await feed.poll();
+    expect(feed.history().map((c) => c.close)).toEqual([104, 105, 106, 107, 108, 109]);
+    expect(feed.latest()!.forecast.lastClose).toBe(109);
   });
 
   it('polls a little after each candle closes, and backs off while the exchange is down', async () => {

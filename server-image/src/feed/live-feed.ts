@@ -62,11 +62,21 @@ export interface LiveFeedOptions {
   readonly retryMaxMs?: number;
   /** How long after the next close (plus poll delay) a forecast without it counts as stale; default 30 s, at most half a candle. */
   readonly staleGraceMs?: number;
+  /**
+   * Closed candles to keep, at least the window + 1 a forecast needs (the default). The first poll fetches
+   * this many, later polls what is missing since the last one (bounded by it), so the kept history has no
+   * holes the exchange does not have.
+   */
+  readonly historyCandles?: number;
+  /** Called with the kept candles (oldest first) after each poll that brought a new one. */
+  readonly onNewCandles?: (history: readonly Candle[]) => void;
 }
 
 /** The live candle feed: polls the exchange at each candle close and keeps the latest forecast. */
 export interface LiveFeed {
   latest(): LiveSnapshot | undefined;
+  /** The kept closed candles, oldest first (up to `historyCandles`). */
+  history(): readonly Candle[];
   status(): LiveFeedStatus;
   /** Poll once now (a poll already under way is joined, not repeated). */
   poll(): Promise<void>;
@@ -87,6 +97,8 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   const retryBaseMs = options.retryBaseMs ?? 1_000;
   const retryMaxMs = Math.min(options.retryMaxMs ?? 60_000, stepMs);
   const staleGraceMs = Math.min(options.staleGraceMs ?? 30_000, stepMs / 2);
+  const historyCandles = Math.max(needed, options.historyCandles ?? needed);
+  let history: readonly Candle[] = [];
   let snapshot: LiveSnapshot | undefined;
   let exchangeUp = false;
   let lastError: string | undefined;
@@ -98,8 +110,12 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   async function pollOnce(): Promise<void> {
     const now = clock.now();
     try {
-      const { candles } = await fetchCandles(needed, now);
-      const recent = candles.slice(-needed);
+      const { candles } = await fetchCandles(fetchCount(history, now, stepMs, needed, historyCandles), now);
+      const newestBefore = history[history.length - 1]?.time;
+      history = mergeFetched(history, candles, historyCandles);
+      const newestAfter = history[history.length - 1]?.time;
+      const arrived = newestAfter !== undefined && (newestBefore === undefined || newestAfter > newestBefore);
+      const recent = history.slice(-needed);
       if (recent.length < needed) throw new Error(`the exchange returned ${recent.length} closed candles, the model needs ${needed}`);
       const gaps = findGaps(recent, stepMs);
       if (gaps.length > 0) throw new Error(`the exchange's recent candles have ${gaps.length} gap(s), e.g. ${gaps[0]!.missing} missing after ${new Date(gaps[0]!.after).toISOString()}`);
@@ -116,6 +132,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
         };
         log.info({ lastCandle: new Date(last.time).toISOString(), lastClose: last.close }, 'live forecast updated');
       }
+      if (arrived) options.onNewCandles?.(history);
       if (!exchangeUp && failures > 0) log.info({ failures }, 'exchange reachable again');
       exchangeUp = true;
       lastError = undefined;
@@ -161,6 +178,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
 
   return {
     latest: () => snapshot,
+    history: () => history,
     status() {
       const now = clock.now();
       if (snapshot === undefined) return { stale: true, ageSeconds: undefined, exchangeUp, lastError };
@@ -180,4 +198,28 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
       timer = undefined;
     },
   };
+}
+
+/**
+ * Candles to ask for: all `limit` when nothing is kept yet, otherwise the ones closed since the newest kept
+ * one plus that one (so the answer overlaps what is kept), at least the `needed` of a forecast window.
+ */
+function fetchCount(kept: readonly Candle[], now: number, stepMs: number, needed: number, limit: number): number {
+  const newest = kept[kept.length - 1];
+  if (newest === undefined) return limit;
+  const newestClosed = Math.floor(now / stepMs) * stepMs - stepMs;
+  const missing = Math.round((newestClosed - newest.time) / stepMs);
+  return Math.min(limit, Math.max(needed, missing + 1));
+}
+
+/**
+ * `kept` with the exchange's answer in place of the candles it spans (so a candle the exchange published late
+ * fills its hole), cut to the last `limit`.
+ */
+function mergeFetched(kept: readonly Candle[], fetched: readonly Candle[], limit: number): readonly Candle[] {
+  const first = fetched[0];
+  const last = fetched[fetched.length - 1];
+  if (first === undefined || last === undefined) return kept;
+  const merged = [...kept.filter((candle) => candle.time < first.time), ...fetched, ...kept.filter((candle) => candle.time > last.time)];
+  return merged.length > limit ? merged.slice(-limit) : merged;
 }

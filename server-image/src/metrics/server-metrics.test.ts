@@ -8,7 +8,7 @@ const LAST_CANDLE_OPEN = Date.UTC(2025, 0, 1, 11);
 
 /** What the routes see of a service with `feed` (the model's state does not change /metrics). */
 function servingState(feed: LiveFeed | undefined): ServingState {
-  return { modelStatus: () => ({ state: 'loading', attempts: 1 }), liveFeed: () => feed, modelName: () => undefined, draining: () => false };
+  return { modelStatus: () => ({ state: 'loading', attempts: 1 }), liveFeed: () => feed, trackRecord: () => undefined, modelName: () => undefined, draining: () => false };
 }
 
 /** A live feed that has polled but has no forecast yet, or has one `ageSeconds` old. */
@@ -16,6 +16,7 @@ function liveFeed(ageSeconds: number | undefined): LiveFeed {
   const snapshot = ageSeconds === undefined ? undefined : ({ candles: [{ time: LAST_CANDLE_OPEN }] } as unknown as LiveSnapshot);
   return {
     latest: () => snapshot,
+    history: () => [],
     status: () => ({ stale: snapshot === undefined, ageSeconds, exchangeUp: true, lastError: undefined }),
     poll: async () => undefined,
     start: () => undefined,

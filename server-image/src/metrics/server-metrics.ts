@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { createAbsentUntilSetGauge, type AbsentUntilSetGauge } from './absent-until-set-gauge.ts';
 import { HttpRequestMetrics } from './http-request-metrics.ts';
+import { createTrackRecordGauges, type TrackRecordGauges } from './track-record-gauges.ts';
 
 /** Latency buckets (seconds) from 100 µs to 5 s: a cached forecast answers in well under a millisecond. */
 const HTTP_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -30,6 +31,8 @@ export interface ServerMetrics {
   readonly forecastAge: AbsentUntilSetGauge;
   /** `mur_forecast_last_candle_timestamp_seconds`: no sample until there is a live forecast. */
   readonly forecastLastCandle: AbsentUntilSetGauge;
+  /** `mur_live_*`: the live track record's figures, absent until the first scoring. */
+  readonly trackRecord: TrackRecordGauges;
 }
 
 /** Options of {@link createServerMetrics}. */
@@ -85,5 +88,6 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     forecastStale: new Gauge({ name: 'mur_forecast_stale', help: '1 when the live forecast is stale (the exchange is unreachable or a newer candle is missing)', registers }),
     forecastAge: createAbsentUntilSetGauge({ name: 'mur_forecast_age_seconds', help: 'Seconds since the close of the last candle the live forecast is based on (absent until there is one)', registry }),
     forecastLastCandle: createAbsentUntilSetGauge({ name: 'mur_forecast_last_candle_timestamp_seconds', help: 'Open time of the last candle the live forecast is based on (Unix seconds; absent until there is one)', registry }),
+    trackRecord: createTrackRecordGauges(registry),
   };
 }

@@ -20,6 +20,7 @@ function fakeModel(): ServingModel & { released: boolean } {
       throw new Error('not used');
     },
     infer: async () => new Float32Array(0),
+    inferBackground: async () => new Float32Array(0),
     release: async () => {
       model.released = true;
     },

@@ -23,6 +23,11 @@ export interface ServingModel {
   forecast(candles: readonly Candle[]): Promise<Forecast>;
   /** Raw model call for `samples` feature windows laid end to end ([n, window, F] → [n, horizon, Q]). */
   infer(features: Float32Array, samples: number): Promise<Float32Array>;
+  /**
+   * The same model call for background work (the live track record): it bypasses the micro-batcher and the
+   * inference metrics, so request latency and batch-size figures describe requests only.
+   */
+  inferBackground(features: Float32Array, samples: number): Promise<Float32Array>;
   /** Free the onnxruntime session. */
   release(): Promise<void>;
 }
@@ -60,6 +65,7 @@ export function createServingModel(options: ServingModelOptions): ServingModel {
       return buildForecast(manifest, candles[candles.length - 1]!, stepMs, y);
     },
     infer: (features, samples) => runner.submit(features, samples),
+    inferBackground: (features, samples) => model.run(features, samples),
     release: () => model.release(),
   };
 }

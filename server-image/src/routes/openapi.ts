@@ -3,6 +3,7 @@ import { ForecastRequestSchema } from '../forecast/candle-schema.ts';
 import { FORECAST_DETAILS } from '../forecast/forecast-json.ts';
 import { CandlesResponseSchema, ErrorResponseSchema, ForecastResponseSchema } from '../forecast/forecast-schema.ts';
 import { InferRequestSchema, InferResponseSchema } from '../oip/infer-request.ts';
+import { TrackRecordResponseSchema } from '../track-record/track-record-schema.ts';
 
 /** Options of {@link buildOpenApiDocument}. */
 export interface OpenApiOptions {
@@ -53,6 +54,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
         Candles: toOpenApiSchema(CandlesResponseSchema),
         InferRequest: toOpenApiSchema(InferRequestSchema),
         InferResponse: toOpenApiSchema(InferResponseSchema),
+        TrackRecord: toOpenApiSchema(TrackRecordResponseSchema),
       },
     },
     paths: {
@@ -67,6 +69,13 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
         },
       },
       '/v1/candles': { get: { summary: 'The recent closed candles the live forecast is based on', ...secured, responses: { 200: okJson('candles', { $ref: '#/components/schemas/Candles' }), ...errors(400, 401, 429, 503) } } },
+      '/v1/track-record': {
+        get: {
+          summary: 'The live out-of-sample record since the training cutoff: MASE, coverage, Winkler per step and overall, with sample counts and past step-1 forecasts',
+          ...secured,
+          responses: { 200: okJson('track record (zero samples until candles after the cutoff have closed)', { $ref: '#/components/schemas/TrackRecord' }), ...errors(400, 401, 429, 503) },
+        },
+      },
       '/v1/model': { get: { summary: 'The artifact manifest: version, metrics vs baselines, data range', ...secured, responses: { 200: okJson('manifest.json', { type: 'object' }), ...errors(400, 401, 429, 503) } } },
       '/v2': { get: { summary: 'KServe v2 server metadata', ...secured, responses: { 200: okJson('server metadata', { type: 'object' }), ...errors(400, 401, 429) } } },
       '/v2/health/live': { get: { summary: 'KServe v2 liveness', ...open, responses: { 200: okJson('live', { type: 'object', properties: { live: { type: 'boolean' } } }) } } },
