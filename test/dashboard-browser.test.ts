@@ -56,6 +56,7 @@ describe.skipIf(!available)(suiteName, () => {
     await page.locator('#chart canvas').first().waitFor({ timeout: 20_000 });
     await page.locator('#track-record tbody tr').nth(3).waitFor({ timeout: 20_000 });
     await page.locator('#forecast-table tbody tr').first().waitFor({ state: 'attached', timeout: 20_000 });
+    await page.locator('#live-record tr').waitFor({ timeout: 20_000 });
     // The chart paints on the next animation frame.
     await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -94,7 +95,7 @@ describe.skipIf(!available)(suiteName, () => {
   });
 
   it('shows the track record: the model against naive persistence, seasonal naive and drift', async () => {
-    const rows = await page.locator('#track-record tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent)));
+    const rows = await page.locator('#track-record tbody:not(#live-record) tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent)));
     expect(rows).toEqual([
       ['Model (btc-usdt-run-7)', '0.971', '41.24', '78.4 %', '212.50', '53.2 %'],
       ['Naive persistence', '1.000', '42.46', 'n/a', 'n/a', '49.9 %'],
@@ -105,6 +106,22 @@ describe.skipIf(!available)(suiteName, () => {
     expect(await page.locator('#verdict').textContent()).toBe('Verdict: the model beats naive persistence by 2.9% MAE over 12 steps');
     expect(await page.locator('#data-range').textContent()).toContain('Trained on 8,760 candles from 2024-03-01 to 2025-03-01');
     expect(await page.getByRole('heading', { name: 'Read this before trading' }).isVisible()).toBe(true);
+  });
+
+  it('shows the live row beside the backtest: figures since the training data ended, with sample count and window', async () => {
+    const { overall } = upstream.serving.trackRecord.latest();
+    // 72 candles after the cutoff could be forecast from; 60 of those forecasts have reached all 12 steps.
+    expect(overall.samples).toBe(60);
+    const cells = await page.locator('#live-record tr').first().locator('th, td').allTextContents();
+    expect(cells).toEqual([
+      'Live (btc-usdt-run-7)60 forecasts since the training data ended, 2025-03-05 01:00 UTC – 2025-03-08 00:00 UTC',
+      overall.mase!.toFixed(3),
+      overall.mae!.toFixed(2),
+      `${(overall.coverage! * 100).toFixed(1)} %`,
+      overall.winkler!.toFixed(2),
+      `${(overall.directionalAccuracy! * 100).toFixed(1)} %`,
+    ]);
+    expect(await page.locator('#band-legend').isVisible()).toBe(true);
   });
 
   it('talks only to its own backend, never sees a token, and logs no script error', async () => {

@@ -83,7 +83,7 @@ describe('the proxied API', () => {
     expect(text).not.toContain('127.0.0.1');
   });
 
-  for (const [resource, path] of [['forecast', '/v1/forecast'], ['candles', '/v1/candles'], ['model', '/v1/model']] as const) {
+  for (const [resource, path] of [['forecast', '/v1/forecast'], ['candles', '/v1/candles'], ['model', '/v1/model'], ['track-record', '/v1/track-record']] as const) {
     it(`answers /api/btc-usdt/${resource} with the service's ${path} document, unchanged and uncached`, async () => {
       const response = await app.request(`/api/btc-usdt/${resource}`);
       expect(response.status).toBe(200);
@@ -157,7 +157,7 @@ describe('the proxied API', () => {
     expect((await jsonOf(target)).error).toBe('unknown target "eth-usdt" (known: btc-usdt, rotating, wrong-token, warming-up, down, hung, not-a-service, no-token)');
     const resource = await app.request('/api/btc-usdt/metrics');
     expect(resource.status).toBe(404);
-    expect(await resource.json()).toEqual({ error: 'unknown resource "metrics": use forecast, candles or model', code: 'not_found', target: 'btc-usdt' });
+    expect(await resource.json()).toEqual({ error: 'unknown resource "metrics": use forecast, candles, model or track-record', code: 'not_found', target: 'btc-usdt' });
   });
 
   it('never writes a token into its log', () => {

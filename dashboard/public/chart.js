@@ -26,6 +26,8 @@ export function createForecastChart(container) {
   let fitted = false;
 
   return {
+    /** The lightweight-charts instance, for layers other modules draw (the past-forecast band). */
+    api: chart,
     /** Draw the candles and the forecast; the view is fitted on the first draw only, so a user's zoom survives refreshes. */
     update(candlesDocument, forecast) {
       const bars = readCandles(candlesDocument);

@@ -4,7 +4,7 @@ import { DashboardHttpError, errorResponse } from './http-error.ts';
 import { loadStaticAssets, type StaticAssets } from './static-assets.ts';
 import { createTargetCatalog, type DiscoverySource } from './target-catalog.ts';
 import type { DashboardTarget } from './targets.ts';
-import { createUpstreamClient, type FetchFunction } from './upstream.ts';
+import { createUpstreamClient, PROXIED_ROUTES, type FetchFunction } from './upstream.ts';
 
 /** The present as ms since the epoch; injected so tests control time. */
 export interface Clock {
@@ -26,13 +26,13 @@ export interface DashboardAppOptions {
   readonly assets?: StaticAssets;
 }
 
-/** What the page may ask of a target, mapped to the inference service's route. */
-const PROXIED_ROUTES = { forecast: '/v1/forecast', candles: '/v1/candles', model: '/v1/model' } as const;
+/** "forecast, candles, model or track-record", for the 404 of an unknown resource. */
+const PROXIED_RESOURCE_LIST = Object.keys(PROXIED_ROUTES).join(', ').replace(/, ([^,]+)$/, ' or $1');
 
 const JSON_NO_STORE = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
 
 /**
- * The dashboard's HTTP app: the static page, `/api/targets` (configured and discovered), `/api/:target/{forecast,candles,model}` proxied to
+ * The dashboard's HTTP app: the static page, `/api/targets` (configured and discovered), `/api/:target/{forecast,candles,model,track-record}` proxied to
  * the target's inference service with its bearer token added here, and `/healthz`.
  */
 export function createDashboardApp(options: DashboardAppOptions): Hono {
@@ -55,7 +55,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     const resource = c.req.param('resource');
     const target = catalog.resolve(name);
     if (!Object.hasOwn(PROXIED_ROUTES, resource)) {
-      throw new DashboardHttpError(404, `unknown resource "${resource}": use forecast, candles or model`, { code: 'not_found', target: name });
+      throw new DashboardHttpError(404, `unknown resource "${resource}": use ${PROXIED_RESOURCE_LIST}`, { code: 'not_found', target: name });
     }
     const body = await upstream.getJson(target, PROXIED_ROUTES[resource as keyof typeof PROXIED_ROUTES]);
     return c.body(body, 200, JSON_NO_STORE);

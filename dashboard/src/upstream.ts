@@ -3,6 +3,9 @@ import { describeError } from '../../core/errors.ts';
 import { DashboardHttpError } from './http-error.ts';
 import type { DashboardTarget } from './targets.ts';
 
+/** What the page may ask of a target, mapped to the inference service's route. */
+export const PROXIED_ROUTES = { forecast: '/v1/forecast', candles: '/v1/candles', model: '/v1/model', 'track-record': '/v1/track-record' } as const;
+
 /** The `fetch` the backend calls inference services with (injectable for tests). */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -12,7 +15,7 @@ export interface UpstreamClientOptions {
   /** Longest wait for one inference-service answer, body included. */
   readonly timeoutMs: number;
   readonly log: Logger;
-  /** Largest answer accepted; the service's documents are a few KiB. */
+  /** Largest answer accepted; the service's documents are a few KiB, a month of hourly track record ~90 KiB. */
   readonly maxBodyBytes?: number;
 }
 
