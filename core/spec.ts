@@ -48,7 +48,7 @@ export const ModelSpecSchema = Type.Object(
 );
 
 /** Why a training run was started. */
-export const TRAINING_REASONS = ['Initial', 'SpecChanged', 'Scheduled', 'Manual'] as const;
+export const TRAINING_REASONS = ['Initial', 'SpecChanged', 'Scheduled', 'Drift', 'Manual'] as const;
 
 /** One of TRAINING_REASONS. */
 export type TrainingReason = (typeof TRAINING_REASONS)[number];

@@ -93,6 +93,14 @@ const REFUSALS: readonly Refusal[] = [
   { name: 'a cron month of 13', object: forecastModel('bad-month', { market, training: { schedule: '0 0 1 13 *' } }), field: 'spec.training.schedule', reason: 'the month field must be 1-12' },
   { name: 'a cron weekday of 8', object: forecastModel('bad-weekday', { market, training: { schedule: '0 0 * * 8' } }), field: 'spec.training.schedule', reason: 'the day-of-week field' },
   { name: 'a schedule that is not cron', object: forecastModel('not-cron', { market, training: { schedule: 'sometimes' } }), field: 'spec.training.schedule', reason: 'should match' },
+  { name: 'retrainWhen without a bound', object: forecastModel('drift-no-bound', { market, training: { retrainWhen: { minSamples: 50 } } }), field: 'spec.training.retrainWhen', reason: 'retrainWhen needs coverageBelow, maseAbove or both' },
+  { name: 'a coverage bound of 1', object: forecastModel('drift-coverage', { market, training: { retrainWhen: { coverageBelow: 1 } } }), field: 'spec.training.retrainWhen.coverageBelow', reason: 'should be less than 1' },
+  { name: 'a negative MASE bound', object: forecastModel('drift-mase', { market, training: { retrainWhen: { maseAbove: -0.5 } } }), field: 'spec.training.retrainWhen.maseAbove', reason: 'should be greater than 0' },
+  { name: 'no samples before drift counts', object: forecastModel('drift-samples', { market, training: { retrainWhen: { maseAbove: 1.2, minSamples: 0 } } }), field: 'spec.training.retrainWhen.minSamples', reason: 'greater than or equal to 1' },
+  { name: 'a cooldown in days', object: forecastModel('drift-days', { market, training: { retrainWhen: { maseAbove: 1.2, cooldown: '1d' } } }), field: 'spec.training.retrainWhen.cooldown', reason: 'should match' },
+  { name: 'a cooldown under a minute', object: forecastModel('drift-short', { market, training: { retrainWhen: { maseAbove: 1.2, cooldown: '30s' } } }), field: 'spec.training.retrainWhen.cooldown', reason: 'cooldown must be at least 1m' },
+  { name: 'a misspelt retrainWhen field', object: forecastModel('drift-typo', { market, training: { retrainWhen: { maseAbove: 1.2, coverage: 0.7 } } }), field: 'spec.training.retrainWhen.coverage', reason: 'unknown field' },
+  { name: 'a Drift run without its ForecastModel', object: trainingRun('run-drift-orphan', { reason: 'Drift', market }), field: 'spec.forecastModel', reason: 'Required value' },
   { name: 'BeatBaseline on coverage', object: forecastModel('baseline-coverage', { market, promotion: { policy: 'BeatBaseline', metric: 'coverage' } }), field: 'spec.promotion.metric', reason: 'naive persistence has no forecast interval' },
   // The policy is left to its default (BeatBaseline): the rule must see the defaulted value.
   { name: 'winkler under the default policy', object: forecastModel('default-winkler', { market, promotion: { metric: 'winkler' } }), field: 'spec.promotion.metric', reason: 'naive persistence has no forecast interval' },
@@ -167,6 +175,13 @@ describe('the apiserver accepts valid objects', () => {
       await kubectlOk(['apply', '--dry-run=server', '-f', '-'], JSON.stringify(forecastModel('schedule', { market, training: { schedule } })));
     },
   );
+
+  it('admits retrainWhen with one bound or both, filling in minSamples and cooldown', async () => {
+    await kubectlOk(['apply', '-f', '-'], JSON.stringify(forecastModel('drift', { market, training: { retrainWhen: { coverageBelow: 0.65 } } })));
+    expect((await read('forecastmodel', 'drift')).spec).toMatchObject({ training: { retrainWhen: { coverageBelow: 0.65, minSamples: 100, cooldown: '24h' } } });
+    const both = forecastModel('drift-both', { market, training: { retrainWhen: { coverageBelow: 0.65, maseAbove: 1.3, minSamples: 200, cooldown: '1h30m' } } });
+    await kubectlOk(['apply', '--dry-run=server', '-f', '-'], JSON.stringify(both));
+  });
 
   it('admits every promotion policy with every metric it can compare', async () => {
     const model = forecastModel('promotion', { market, promotion: { policy: 'BeatCurrent', metric: 'coverage' } });

@@ -7,6 +7,7 @@ import { LocalSecretReferenceSchema, ResourceRequirementsSchema } from './kubern
 import { podPlacementProperties } from './pod-placement.ts';
 import { AutoscalingSchema, servingRules } from './serving-scale.ts';
 import { PROMOTION_METRICS, RunMetricsSchema } from './metrics.ts';
+import { RetrainWhenSchema } from './retrain-when.ts';
 
 /** How a newly trained model is judged before it replaces the served one. */
 export const PROMOTION_POLICIES = ['Always', 'BeatBaseline', 'BeatCurrent', 'Manual'] as const;
@@ -38,6 +39,7 @@ export const ForecastTrainingSchema = Type.Object(
           'cron schedule for retraining in UTC: minute hour day-of-month month day-of-week (optionally preceded by seconds), e.g. "0 */6 * * *", or @hourly, @daily, @weekly, @monthly, @yearly; absent: train on creation and spec changes only',
       }),
     ),
+    retrainWhen: Type.Optional(RetrainWhenSchema),
     ...jobSettingsProperties,
     successfulRunsHistoryLimit: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'finished successful runs kept' }),
     failedRunsHistoryLimit: Type.Integer({ minimum: 0, maximum: 100, default: 3, description: 'finished failed runs kept' }),
@@ -50,9 +52,17 @@ export const PromotionSchema = Type.Object(
   {
     policy: literalUnion(PROMOTION_POLICIES, {
       default: 'BeatBaseline',
-      description: 'Always; BeatBaseline: must beat naive on the metric; BeatCurrent: must beat the served model; Manual: a run is promoted by annotation',
+      description:
+        'Always; BeatBaseline: must beat naive on the metric (by the Diebold–Mariano test at significanceLevel where the run reports one); BeatCurrent: must beat the served model (a tie does not promote); Manual: a run is promoted by annotation',
     }),
     metric: literalUnion(PROMOTION_METRICS, { default: 'mase', description: 'the headline metric the policy compares' }),
+    significanceLevel: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 0.5,
+      default: 0.05,
+      description:
+        'on mase, maseStep1 or skillVsNaive, BeatBaseline promotes only when the Diebold–Mariano test of the median against naive persistence over the rolling-origin backtest gives a p-value below this and favours the model, and BeatCurrent likewise by the trainer\'s test against the served model when it made one; no evidence of skill (or a tie) does not promote',
+    }),
   },
   {
     additionalProperties: false,
@@ -124,6 +134,7 @@ export const ForecastModelStatusSchema = Type.Object({
   model: Type.Optional(ServedModelSchema),
   lastTrainingRun: Type.Optional(Type.String()),
   nextTrainingAt: Type.Optional(Type.String({ format: 'date-time' })),
+  lastDriftAt: Type.Optional(Type.String({ format: 'date-time', description: 'when the live record last crossed a spec.training.retrainWhen bound and started a Drift run' })),
   endpoint: Type.Optional(Type.String({ description: 'in-cluster URL of the inference Service' })),
 });
 

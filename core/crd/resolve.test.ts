@@ -12,7 +12,7 @@ describe('resolveForecastModelSpec', () => {
     expect(spec.model.quantiles).toEqual([0.1, 0.5, 0.9]);
     expect(spec.training).toMatchObject({ gpu: false, backoffLimit: 1, activeDeadlineSeconds: 7200, successfulRunsHistoryLimit: 3, failedRunsHistoryLimit: 3, artifactRetention: 'Delete' });
     expect(spec.training.schedule).toBeUndefined();
-    expect(spec.promotion).toEqual({ policy: 'BeatBaseline', metric: 'mase' });
+    expect(spec.promotion).toEqual({ policy: 'BeatBaseline', metric: 'mase', significanceLevel: 0.05 });
     expect(spec.serving).toEqual({ replicas: 1 });
     expect(spec.suspend).toBe(false);
   });
