@@ -14,8 +14,32 @@ export const RunMetricsSchema = Type.Object({
   skillVsNaive: Type.Number({ description: '1 - MAE(model)/MAE(naive); above 0 beats naive' }),
   coverage: Type.Union([Type.Number(), Type.Null()], { description: 'share of outcomes inside the outer interval' }),
   winkler: Type.Union([Type.Number(), Type.Null()], { description: 'interval score of the outer interval (lower is better)' }),
-  directionalAccuracy: Type.Number({ description: 'share of correct up/down calls (higher is better)' }),
+  directionalAccuracy: Type.Union([Type.Number(), Type.Null()], {
+    description: 'share of called moves (non-zero predicted change) in the right direction (higher is better); null when the model never calls a move',
+  }),
+  medianTest: Type.Optional(ComparisonSchema('Diebold–Mariano test of the median (absolute error) against naive persistence over rolling origins')),
+  intervalTest: Type.Optional(
+    Type.Union([ComparisonSchema('Diebold–Mariano test of the outer interval (Winkler score) against the best baseline interval'), Type.Null()]),
+  ),
+  currentTest: Type.Optional(
+    ComparisonSchema("Diebold–Mariano test of the median against the model served when the run started (`against` is its version), on the test forecasts neither model trained on"),
+  ),
 });
+
+/** A Diebold–Mariano comparison as the trainer reports it. */
+function ComparisonSchema(description: string) {
+  return Type.Object(
+    {
+      against: Type.String({ description: 'the forecaster compared with' }),
+      pValue: Type.Number({ minimum: 0, maximum: 1, description: 'two-sided p-value' }),
+      meanLossDifference: Type.Number({ description: 'mean loss(model) − loss(other), scaled per step; negative favours the model' }),
+    },
+    { description },
+  );
+}
+
+/** A Diebold–Mariano comparison carried in run metrics. */
+export type RunComparison = Static<ReturnType<typeof ComparisonSchema>>;
 
 /** Headline backtest metrics of a trained model. */
 export type RunMetrics = Static<typeof RunMetricsSchema>;

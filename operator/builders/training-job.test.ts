@@ -38,6 +38,13 @@ describe('buildTrainingJob', () => {
     expect(JSON.stringify(container.env)).not.toMatch(/SECRET_ACCESS_KEY/);
   });
 
+  it('names the served model for the test against it only when given one', () => {
+    const run = trainingRunFixture('btc-2');
+    const envOf = (job: ReturnType<typeof buildTrainingJob>) => Object.fromEntries(job.spec!.template.spec!.containers[0]!.env!.map((e) => [e.name, e.value]));
+    expect(envOf(buildTrainingJob(run, resolveTrainingRunSpec(run.spec), { ...options, servedModelUri: 's3://models/markets/btc/btc-1/' })).MUR_SERVED_MODEL_URI).toBe('s3://models/markets/btc/btc-1/');
+    expect(envOf(build())).not.toHaveProperty('MUR_SERVED_MODEL_URI');
+  });
+
   it('applies deadline, retries, TTL and the termination-message settings', () => {
     const job = build({ activeDeadlineSeconds: 900, backoffLimit: 2 });
     expect(job.spec).toMatchObject({ activeDeadlineSeconds: 900, backoffLimit: 2, ttlSecondsAfterFinished: 3600 });

@@ -27,6 +27,8 @@ export interface TrainingJobOptions {
   readonly defaultResources: ResourceRequirements;
   /** Operator-wide placement and identity of trainer pods, per field, when the run sets none. */
   readonly defaultPlacement?: PodPlacement;
+  /** Artifact of the model being served, for the trainer's test against it (BeatCurrent promotion). */
+  readonly servedModelUri?: string;
 }
 
 function gpuTolerations(gpu: boolean, tolerations: readonly { key?: string }[]): V1Toleration[] {
@@ -81,6 +83,7 @@ export function buildTrainingJob(run: TrainingRunObject, spec: ResolvedTrainingR
                 { name: 'MUR_ARTIFACT_URI', value: options.artifactUri },
                 { name: 'MUR_MODEL_VERSION', value: run.metadata.name },
                 { name: 'MUR_TERMINATION_MESSAGE_PATH', value: TERMINATION_MESSAGE_PATH },
+                ...(options.servedModelUri ? [{ name: 'MUR_SERVED_MODEL_URI', value: options.servedModelUri }] : []),
               ],
               envFrom: [{ secretRef: { name: options.s3SecretName } }],
               resources: containerResources(resources, gpuLimit),

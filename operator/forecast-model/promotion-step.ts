@@ -24,9 +24,10 @@ function judge(spec: ResolvedForecastModelSpec, candidate: TrainingRunObject, cu
     policy: spec.promotion.policy,
     metric: spec.promotion.metric,
     candidate: candidate.status!.metrics!,
-    ...(current ? { current } : {}),
+    ...(current ? { current, currentVersion: current.version } : {}),
     nominalCoverage: Math.max(...quantiles) - Math.min(...quantiles),
     manuallyApproved,
+    significanceLevel: spec.promotion.significanceLevel,
   });
 }
 

@@ -3,7 +3,7 @@ import type { RunMetrics } from '../../core/crd/metrics.ts';
 import { GOOD_METRICS } from '../test-fixtures.ts';
 import { decidePromotion, metricLoss, type PromotionInput } from './promotion.ts';
 
-const base: PromotionInput = { policy: 'BeatBaseline', metric: 'mase', candidate: GOOD_METRICS, nominalCoverage: 0.8, manuallyApproved: false };
+const base: PromotionInput = { policy: 'BeatBaseline', metric: 'mase', candidate: GOOD_METRICS, nominalCoverage: 0.8, manuallyApproved: false, significanceLevel: 0.05 };
 const worse: RunMetrics = { mase: 1.05, maseStep1: 1.1, naiveMase: 1, skillVsNaive: -0.05, coverage: 0.6, winkler: 520, directionalAccuracy: 0.48 };
 
 describe('decidePromotion', () => {
@@ -14,6 +14,33 @@ describe('decidePromotion', () => {
   it('BeatBaseline compares MASE with naive MASE', () => {
     expect(decidePromotion(base)).toEqual({ outcome: 'promote', reason: 'BeatBaseline', message: 'mase 0.8200 beats naive 1.0000' });
     expect(decidePromotion({ ...base, candidate: worse })).toEqual({ outcome: 'reject', reason: 'BaselineNotBeaten', message: 'mase 1.0500 does not beat naive 1.0000' });
+  });
+
+  it('BeatBaseline promotes by the Diebold–Mariano test where the run carries one, whatever the MASE says', () => {
+    const tested = (pValue: number, meanLossDifference: number): RunMetrics => ({ ...GOOD_METRICS, medianTest: { against: 'naive', pValue, meanLossDifference } });
+    expect(decidePromotion({ ...base, candidate: tested(0.003, -0.02) })).toEqual({
+      outcome: 'promote',
+      reason: 'BeatBaseline',
+      message: 'Diebold–Mariano test of the median against naive over the rolling-origin backtest: beats naive (p = 0.003 < 0.05)',
+    });
+    // MASE 0.82 but not significant: no evidence of skill does not promote.
+    expect(decidePromotion({ ...base, candidate: tested(0.2, -0.02) })).toEqual({
+      outcome: 'reject',
+      reason: 'BaselineNotBeaten',
+      message: 'Diebold–Mariano test of the median against naive over the rolling-origin backtest: no evidence of skill vs naive (p = 0.2, needs < 0.05)',
+    });
+    // A tie (identical losses) never promotes.
+    expect(decidePromotion({ ...base, metric: 'maseStep1', candidate: tested(1, 0) }).outcome).toBe('reject');
+    expect(decidePromotion({ ...base, metric: 'skillVsNaive', candidate: tested(0.001, 0.05) }).message).toMatch(/worse than naive \(p = 0\.001\)$/);
+    // The level is configurable: p = 0.03 passes 0.05 but not 0.01.
+    expect(decidePromotion({ ...base, candidate: tested(0.03, -0.02) }).outcome).toBe('promote');
+    expect(decidePromotion({ ...base, significanceLevel: 0.01, candidate: tested(0.03, -0.02) }).outcome).toBe('reject');
+    // Direction has no test: it still compares with a coin flip.
+    expect(decidePromotion({ ...base, metric: 'directionalAccuracy', candidate: tested(0.9, 0.01) }).outcome).toBe('promote');
+  });
+
+  it('BeatBaseline on direction refuses a model that never calls a move', () => {
+    expect(decidePromotion({ ...base, metric: 'directionalAccuracy', candidate: { ...GOOD_METRICS, directionalAccuracy: null } })).toMatchObject({ outcome: 'reject', reason: 'MetricMissing' });
   });
 
   it('BeatBaseline on skill needs skill above zero, on direction better than a coin flip', () => {
@@ -36,6 +63,24 @@ describe('decidePromotion', () => {
     });
     expect(decidePromotion({ ...base, policy: 'BeatCurrent', candidate: GOOD_METRICS, current: GOOD_METRICS }).outcome).toBe('reject');
     expect(decidePromotion({ ...base, policy: 'BeatCurrent', candidate: GOOD_METRICS, current: worse }).outcome).toBe('promote');
+  });
+
+  it('BeatCurrent decides by the test against the served model when the run made one against the model still served', () => {
+    const input = { ...base, policy: 'BeatCurrent' as const, current: GOOD_METRICS, currentVersion: 'btc-1' };
+    const tested = (against: string, pValue: number, meanLossDifference: number): RunMetrics => ({ ...worse, currentTest: { against, pValue, meanLossDifference } });
+    // A worse MASE on the candidate's own folds does not matter: the paired test on shared forecasts decides.
+    expect(decidePromotion({ ...input, candidate: tested('btc-1', 0.01, -0.03) })).toEqual({
+      outcome: 'promote',
+      reason: 'BeatCurrent',
+      message: 'Diebold–Mariano test of the median against the served model on forecasts neither trained on: beats btc-1 (p = 0.01 < 0.05)',
+    });
+    // A tie never promotes.
+    expect(decidePromotion({ ...input, candidate: tested('btc-1', 1, 0) })).toMatchObject({ outcome: 'reject', reason: 'CurrentNotBeaten' });
+    // Tested against a model that no longer serves: back to the metric comparison (worse MASE: reject; GOOD: tie, reject).
+    expect(decidePromotion({ ...input, candidate: { ...GOOD_METRICS, mase: 0.5, currentTest: { against: 'btc-0', pValue: 0.9, meanLossDifference: 0.1 } } })).toMatchObject({
+      outcome: 'promote',
+      message: "mase 0.5000 beats the served model's 0.8200",
+    });
   });
 
   it('BeatCurrent on coverage prefers the one closer to nominal', () => {

@@ -56,7 +56,7 @@ const writesOf = (memory: MemoryRest) => memory.requests.filter((r) => WRITES.ha
 
 /** The world before a promotion of btc-2: btc-1 served (or nothing), btc-2 just succeeded. */
 function beforePromotion(servingFirst: boolean): KubeObject[] {
-  const spec: Partial<ForecastModelSpec> = { promotion: { policy: 'Always', metric: 'mase' } };
+  const spec: Partial<ForecastModelSpec> = { promotion: { policy: 'Always', metric: 'mase', significanceLevel: 0.05 } };
   const first = trainingRunFixture('btc-1', { status: succeededRunStatus('btc-1', GOOD_METRICS, { promoted: true, promotionReason: 'PolicyAlways' }) });
   const second = trainingRunFixture('btc-2', { status: succeededRunStatus('btc-2'), meta: { creationTimestamp: '2026-01-01T00:20:00Z' } });
   if (!servingFirst) return [forecastModelFixture(spec), second];
@@ -104,7 +104,7 @@ describe('createForecastModelReconciler: a promotion killed at any write converg
 describe('createForecastModelReconciler: autoscaling', () => {
   it('rolls a new model without resetting the count the autoscaler set', async () => {
     const objects = beforePromotion(true);
-    const autoscaled = forecastModelFixture({ promotion: { policy: 'Always', metric: 'mase' }, serving: { autoscaling: { minReplicas: 2, maxReplicas: 8 } } as never }, (objects[0] as ForecastModelObject).status);
+    const autoscaled = forecastModelFixture({ promotion: { policy: 'Always', metric: 'mase', significanceLevel: 0.05 }, serving: { autoscaling: { minReplicas: 2, maxReplicas: 8 } } as never }, (objects[0] as ForecastModelObject).status);
     const deployment = objects[3] as DeploymentObject;
     const memory = seeded([autoscaled, objects[1]!, objects[2]!, { ...deployment, spec: { ...deployment.spec, replicas: 6 } } as KubeObject, objects[4]!]);
     await pass(memory);

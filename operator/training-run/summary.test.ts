@@ -32,6 +32,12 @@ describe('metricsOf', () => {
     expect(metricsOf(summary as never)).toEqual(summary.metrics);
   });
 
+  it('keeps a null directional accuracy (a model that never calls a move) and the Diebold–Mariano results', () => {
+    const metrics = { ...summary.metrics, directionalAccuracy: null, medianTest: { against: 'naive', pValue: 0.2, meanLossDifference: -0.01 }, intervalTest: null };
+    expect(metricsOf({ ...summary, metrics } as never)).toEqual(metrics);
+    expect(metricsOf({ ...summary, metrics: { ...metrics, medianTest: { against: 'naive' } } } as never)).not.toHaveProperty('medianTest');
+  });
+
   it('refuses a summary with a missing metric', () => {
     expect(metricsOf({ ...summary, metrics: { ...summary.metrics, mase: undefined } } as never)).toBeUndefined();
   });

@@ -1,10 +1,12 @@
 import type { RunSummary } from '../../core/manifest.ts';
-import type { RunMetrics } from '../../core/crd/metrics.ts';
+import type { RunComparison, RunMetrics } from '../../core/crd/metrics.ts';
 import type { JobObject, PodObject } from '../kube/objects.ts';
 import { TRAINER_CONTAINER } from '../builders/training-job.ts';
 
-const METRIC_FIELDS = ['mase', 'maseStep1', 'naiveMase', 'skillVsNaive', 'directionalAccuracy'] as const;
-const NULLABLE_METRIC_FIELDS = ['coverage', 'winkler'] as const;
+const METRIC_FIELDS = ['mase', 'maseStep1', 'naiveMase', 'skillVsNaive'] as const;
+// directionalAccuracy is null for a model that never predicts a move (it makes no up/down call to score).
+const NULLABLE_METRIC_FIELDS = ['coverage', 'winkler', 'directionalAccuracy'] as const;
+const TEST_FIELDS = ['medianTest', 'intervalTest', 'currentTest'] as const;
 
 /** The trainer's container termination state in a finished Pod (the current or, after a restart, the last one). */
 export interface TrainerTermination {
@@ -19,8 +21,20 @@ export function metricsOf(summary: RunSummary): RunMetrics | undefined {
   if (!metrics) return undefined;
   for (const field of METRIC_FIELDS) if (typeof metrics[field] !== 'number') return undefined;
   for (const field of NULLABLE_METRIC_FIELDS) if (metrics[field] !== null && typeof metrics[field] !== 'number') return undefined;
-  const pick = Object.fromEntries([...METRIC_FIELDS, ...NULLABLE_METRIC_FIELDS].map((f) => [f, metrics[f]]));
+  const pick: Record<string, unknown> = Object.fromEntries([...METRIC_FIELDS, ...NULLABLE_METRIC_FIELDS].map((f) => [f, metrics[f]]));
+  for (const field of TEST_FIELDS) {
+    const test = comparisonOf(metrics[field]);
+    if (test !== undefined) pick[field] = test;
+  }
   return pick as RunMetrics;
+}
+
+/** A Diebold–Mariano result from the summary, null when the run had none to report, undefined when absent or malformed. */
+function comparisonOf(value: unknown): RunComparison | null | undefined {
+  if (value === null) return null;
+  const test = value as Record<string, unknown> | undefined;
+  if (!test || typeof test.against !== 'string' || typeof test.pValue !== 'number' || typeof test.meanLossDifference !== 'number') return undefined;
+  return { against: test.against, pValue: test.pValue, meanLossDifference: test.meanLossDifference };
 }
 
 /**
