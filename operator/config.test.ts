@@ -49,4 +49,10 @@ describe('parseOperatorConfig', () => {
     expect(() => parseOperatorConfig({ ...required, MUR_ARTIFACT_BASE_URI: 'models' })).toThrow(/MUR_ARTIFACT_BASE_URI/);
     expect(() => parseOperatorConfig({ ...required, MUR_TRAINER_RESOURCES: '{"requests":{"cpu":[1]}}' })).toThrow(/MUR_TRAINER_RESOURCES\.requests\.cpu/);
   });
+
+  it('scrapes the live record every minute with a 5 s timeout unless told otherwise', () => {
+    expect(parseOperatorConfig(required)).toMatchObject({ liveScrapeSeconds: 60, liveScrapeTimeoutSeconds: 5 });
+    expect(parseOperatorConfig({ ...required, MUR_LIVE_SCRAPE_SECONDS: '15', MUR_LIVE_SCRAPE_TIMEOUT_SECONDS: '2' })).toMatchObject({ liveScrapeSeconds: 15, liveScrapeTimeoutSeconds: 2 });
+    expect(() => parseOperatorConfig({ ...required, MUR_LIVE_SCRAPE_TIMEOUT_SECONDS: '0' })).toThrow(/MUR_LIVE_SCRAPE_TIMEOUT_SECONDS/);
+  });
 });

@@ -34,6 +34,10 @@ export interface OperatorConfig {
   readonly workers: number;
   /** Seconds between full relists, the safety net behind watches. */
   readonly resyncSeconds: number;
+  /** Seconds between scrapes of the inference services' live record, for ForecastModels with spec.training.retrainWhen. */
+  readonly liveScrapeSeconds: number;
+  /** Seconds one scrape of an inference service's /metrics may take. */
+  readonly liveScrapeTimeoutSeconds: number;
   /** Port of /healthz, /readyz and /metrics. */
   readonly httpPort: number;
   readonly leaderElection: {
@@ -102,6 +106,8 @@ export function parseOperatorConfig(env: Env): Readonly<OperatorConfig> {
     clusterDomain: envText(env, 'MUR_CLUSTER_DOMAIN') ?? 'cluster.local',
     workers: envInteger(env, 'MUR_WORKERS', 16, { min: 1, max: 256 }),
     resyncSeconds: envInteger(env, 'MUR_RESYNC_SECONDS', 300, { min: 1, max: 86_400 }),
+    liveScrapeSeconds: envInteger(env, 'MUR_LIVE_SCRAPE_SECONDS', 60, { min: 1, max: 86_400 }),
+    liveScrapeTimeoutSeconds: envInteger(env, 'MUR_LIVE_SCRAPE_TIMEOUT_SECONDS', 5, { min: 1, max: 300 }),
     httpPort: envInteger(env, 'MUR_HTTP_PORT', 8081, { min: 0, max: 65_535 }),
     leaderElection: {
       enabled: envBoolean(env, 'MUR_LEADER_ELECT', true),

@@ -26,6 +26,10 @@ export const FM_REASONS = {
   notPinned: 'NotPinned',
   pinnedRunNotFound: 'PinnedRunNotFound',
   pinnedRunNotSucceeded: 'PinnedRunNotSucceeded',
+  /** The served model's live record crossed a spec.training.retrainWhen bound; a Drift run starts. */
+  driftDetected: 'DriftDetected',
+  /** The active run's trainer Pod cannot be scheduled. */
+  trainerUnschedulable: 'TrainerUnschedulable',
 } as const;
 
 /** Event and condition reasons of the TrainingRun controller. */
@@ -38,4 +42,6 @@ export const TR_REASONS = {
   invalidSpec: 'InvalidSpec',
   summaryMissing: 'SummaryMissing',
   jobMissing: 'JobMissing',
+  /** The scheduler found no node for the trainer Pod; the message is the scheduler's. */
+  unschedulable: 'Unschedulable',
 } as const;

@@ -61,6 +61,10 @@ export interface OperatorMetrics {
   readonly apiRequests: Counter<'verb' | 'code'>;
   readonly apiRequestDuration: Histogram<'verb' | 'code'>;
   readonly leader: Gauge;
+  /** Scrapes of the inference services' live record, by ForecastModel and result (success or error). */
+  readonly liveRecordScrapes: Counter<'model_namespace' | 'forecast_model' | 'result'>;
+  /** TrainingRuns started because the live record crossed a spec.training.retrainWhen bound, by ForecastModel. */
+  readonly driftTrainingRuns: Counter<'model_namespace' | 'forecast_model'>;
   /** `mur_operator_training_consecutive_failures`, by ForecastModel: read from `source` (the TrainingRun cache) at each scrape. */
   watchTrainingRuns(source: () => Iterable<TrainingRunOutcome>): void;
 }
@@ -107,6 +111,18 @@ export function createOperatorMetrics(): OperatorMetrics {
       registers,
     }),
     leader: new Gauge({ name: 'mur_operator_leader', help: '1 while this replica holds the leader Lease', registers }),
+    liveRecordScrapes: new Counter({
+      name: 'mur_operator_live_record_scrapes_total',
+      help: 'Scrapes of an inference service\'s /metrics for its live track record (ForecastModels with retrainWhen), by result (success or error)',
+      labelNames: ['model_namespace', 'forecast_model', 'result'],
+      registers,
+    }),
+    driftTrainingRuns: new Counter({
+      name: 'mur_operator_drift_training_runs_total',
+      help: 'TrainingRuns started because the live record crossed a spec.training.retrainWhen bound',
+      labelNames: ['model_namespace', 'forecast_model'],
+      registers,
+    }),
     watchTrainingRuns(source) {
       trainingRuns = source;
     },

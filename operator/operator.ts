@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../core/logger.ts';
 import type { OperatorConfig } from './config.ts';
+import { createLiveRecordScraper, metricsUrlFromStatus, type LiveRecordScraper, type MetricsUrlOf } from './drift/live-record-scraper.ts';
 import { createForecastModelReconciler } from './forecast-model/reconcile.ts';
 import { createEventRecorder } from './kube/event-recorder.ts';
 import { createOperatorInformers, type OperatorInformers } from './kube/informers.ts';
@@ -26,6 +27,11 @@ export interface OperatorDeps {
   readonly metrics?: OperatorMetrics;
   /** Called when leadership is lost; main exits so the restarted process starts clean. */
   readonly onLostLeadership?: () => void;
+  /**
+   * Where a ForecastModel's inference service answers /metrics (default: status.endpoint); a test cluster
+   * without a Service network routes through its kubelet's proxies instead.
+   */
+  readonly liveMetricsUrl?: MetricsUrlOf;
 }
 
 /** A running operator. */
@@ -60,6 +66,7 @@ export function createOperator(deps: OperatorDeps): Operator {
   let informers: OperatorInformers | undefined;
   let queues: { forecastModels: WorkQueue; trainingRuns: WorkQueue } | undefined;
   let election: LeaderElection | undefined;
+  let scraper: LiveRecordScraper | undefined;
   let synced = false;
   let stopped = false;
 
@@ -91,12 +98,28 @@ export function createOperator(deps: OperatorDeps): Operator {
       trainingRunChanged: (key: string) => synced && queues?.trainingRuns.add(key),
     };
     informers = createOperatorInformers({ rest, kubeConfig: deps.kubeConfig, namespaces: config.watchNamespaces, resyncMs: config.resyncSeconds * 1000, log, routing });
+    const forecastModels = informers.forecastModels;
+    const modelLabels = (namespace: string, name: string) => ({ model_namespace: namespace, forecast_model: name });
+    // Off the work queue: a slow inference service delays only its own record, never a reconcile.
+    scraper = createLiveRecordScraper({
+      forecastModels: () => (synced ? forecastModels.list() : []),
+      metricsUrl: deps.liveMetricsUrl ?? metricsUrlFromStatus,
+      periodMs: config.liveScrapeSeconds * 1000,
+      timeoutMs: config.liveScrapeTimeoutSeconds * 1000,
+      concurrency: Math.min(config.workers, 8),
+      scraped: (key) => synced && queues?.forecastModels.add(key),
+      observe: (fm, result) => metrics.liveRecordScrapes.inc({ ...modelLabels(fm.metadata.namespace ?? '', fm.metadata.name), result }),
+      log,
+    });
+    const liveRecords = scraper;
     const forecastModelReconciler = createForecastModelReconciler({
       rest,
       informers,
       recorder,
       now,
       log,
+      liveRecord: (key) => liveRecords.record(key),
+      driftRunCreated: (namespace, name) => metrics.driftTrainingRuns.inc(modelLabels(namespace, name)),
       settings: {
         inference: {
           image: config.serverImage,
@@ -135,6 +158,7 @@ export function createOperator(deps: OperatorDeps): Operator {
     // Handlers stay quiet until every cache is filled, so no reconcile decides on a half-listed world.
     synced = true;
     resyncAll();
+    scraper.start();
     log.info({ namespaces: config.watchNamespaces.length > 0 ? config.watchNamespaces : 'all' }, 'controllers started');
   }
 
@@ -177,6 +201,7 @@ export function createOperator(deps: OperatorDeps): Operator {
           metrics.leader.set(0);
           synced = false;
           informers?.stop();
+          void scraper?.stop();
           void queues?.forecastModels.shutdown();
           void queues?.trainingRuns.shutdown();
           deps.onLostLeadership?.();
@@ -190,7 +215,7 @@ export function createOperator(deps: OperatorDeps): Operator {
       synced = false;
       clearInterval(depthTimer);
       informers?.stop();
-      await Promise.all([queues?.forecastModels.shutdown(), queues?.trainingRuns.shutdown()]);
+      await Promise.all([scraper?.stop(), queues?.forecastModels.shutdown(), queues?.trainingRuns.shutdown()]);
       await election?.stop();
     },
     healthy: () => !stopped,

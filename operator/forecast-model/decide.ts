@@ -2,13 +2,16 @@ import type { V1Deployment, V1PodDisruptionBudget, V1Service, V2HorizontalPodAut
 import { findCondition, setConditions, kubeTime } from '../../core/crd/conditions.ts';
 import { FORECAST_MODEL_CONDITIONS, type ForecastModelStatus } from '../../core/crd/forecast-model.ts';
 import { resolveForecastModelSpec, type ResolvedForecastModelSpec } from '../../core/crd/resolve.ts';
+import { parseRetrainWhen, type RetrainPolicy } from '../../core/crd/retrain-when.ts';
 import type { TrainingRunStatus } from '../../core/crd/training-run.ts';
 import { describeError } from '../../core/errors.ts';
 import { inferenceEndpoint, type InferenceOptions } from '../builders/inference.ts';
+import type { LiveRecord } from '../drift/live-record.ts';
 import { FM_REASONS, type EventIntent } from '../events.ts';
 import type { DeploymentObject, ForecastModelObject, KubeObject, TrainingRunObject } from '../kube/objects.ts';
 import { statusDiffers } from '../kube/status-patch.ts';
 import { forecastModelConditions } from './conditions.ts';
+import { driftDue, driftEvent, lastDriftTime } from './drift-trigger.ts';
 import { runsToPrune } from './history.ts';
 import { deployedPinnedRun, lookUpPinnedRun, newestPromotedModel, pinReport } from './pinning.ts';
 import { decidePromotions } from './promotion-step.ts';
@@ -16,7 +19,7 @@ import { createdAt, newestFirst } from './run-facts.ts';
 import { nextScheduledTime } from './schedule.ts';
 import { observedServedModel } from './served-model.ts';
 import { decideServing, type ChildChange, type ChildWrite } from './serving-step.ts';
-import { newTrainingRun, trainingTrigger } from './training-trigger.ts';
+import { driftTrainingTrigger, newTrainingRun, trainingTrigger } from './training-trigger.ts';
 
 export type { ChildChange, ChildDelete, ChildWrite } from './serving-step.ts';
 
@@ -29,6 +32,8 @@ export interface ForecastModelObservation {
   readonly service?: KubeObject;
   readonly disruptionBudget?: KubeObject;
   readonly autoscaler?: KubeObject;
+  /** The served model's live track record, scraped from its inference service (only with spec.training.retrainWhen). */
+  readonly liveRecord?: LiveRecord;
   readonly now: Date;
 }
 
@@ -68,8 +73,10 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
   const idle = { deleteRuns: [], runStatusUpdates: [], events: [] };
 
   let spec: ResolvedForecastModelSpec;
+  let retrainPolicy: RetrainPolicy | undefined;
   try {
     spec = resolveForecastModelSpec(fm.spec);
+    retrainPolicy = spec.training.retrainWhen ? parseRetrainWhen(spec.training.retrainWhen) : undefined;
   } catch (error) {
     const conditions = setConditions(previous.conditions, forecastModelConditions({ specError: describeError(error), runs, served: previous.model, servingReady: false, lastRejection: undefined }).slice(3), now, generation);
     const status = { ...previous, observedGeneration: generation, conditions };
@@ -100,7 +107,11 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
       scheduleError = describeError(error);
     }
   }
-  const trigger = trainingTrigger(fm, spec, runs, served, due, now);
+  const lastDrift = lastDriftTime(previous.lastDriftAt, runs);
+  // Drift asks for a run only when nothing else does: the run another trigger starts retrains all the same.
+  let trigger = trainingTrigger(fm, spec, runs, served, due, now);
+  const drift = trigger ? undefined : driftDue(retrainPolicy, observation.liveRecord, served, lastDrift, now);
+  if (drift) trigger = driftTrainingTrigger(fm, spec, runs, drift.fingerprint);
   const createRun = trigger ? newTrainingRun(fm, spec, trigger, now) : undefined;
   if (createRun && spec.training.schedule && !scheduleError) due = nextScheduledTime(spec.training.schedule, now);
 
@@ -132,11 +143,13 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
     ...(served ? { model: served, endpoint: inferenceEndpoint(fm, settings.inference.clusterDomain) } : {}),
     ...(lastTrainingRun ? { lastTrainingRun } : {}),
     ...(due ? { nextTrainingAt: kubeTime(due) } : {}),
+    ...driftRecord(createRun?.spec.reason === 'Drift' ? now.getTime() : lastDrift),
   };
 
   // A model promoted while pinned waits for the unpin; say so where the promotion is reported.
   const events = [...promotion.events.map((e) => (pinnedModel && e.reason === FM_REASONS.modelPromoted ? { ...e, message: `${e.message}; pinned run ${pinnedRun} keeps serving until unpinned` } : e)), ...pinning.events];
   if (createRun) events.unshift({ type: 'Normal', reason: FM_REASONS.trainingRunCreated, message: `created TrainingRun ${createRun.metadata.name} (${trigger!.reason})` });
+  if (createRun && drift) events.push(driftEvent(drift, createRun.metadata.name));
   if (scheduleError && !alreadyReported(previous, FM_REASONS.invalidSchedule, scheduleError)) events.push({ type: 'Warning', reason: FM_REASONS.invalidSchedule, message: scheduleError });
   // A pinned run is kept even before it succeeds or after it was found missing: it is what the user asked for.
   // The newest run the operator started records which settings were trained: pruned, the next pass would
@@ -158,6 +171,11 @@ export function decideForecastModel(observation: ForecastModelObservation, setti
     events,
     ...(due ? { requeueAfterMs: Math.max(1000, due.getTime() - now.getTime()) } : {}),
   };
+}
+
+/** status.lastDriftAt, kept once known so the cooldown outlives pruned Drift runs. */
+function driftRecord(lastDrift: number | undefined): Pick<ForecastModelStatus, 'lastDriftAt'> {
+  return lastDrift === undefined ? {} : { lastDriftAt: kubeTime(new Date(lastDrift)) };
 }
 
 /** True when the Trained condition already reports this problem, so its Event was recorded once. */

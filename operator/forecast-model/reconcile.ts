@@ -1,4 +1,5 @@
 import type { Logger } from '../../core/logger.ts';
+import type { LiveRecord } from '../drift/live-record.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { OperatorInformers } from '../kube/informers.ts';
 import { splitKey, type KubeObject, type TrainingRunObject } from '../kube/objects.ts';
@@ -17,6 +18,10 @@ export interface ForecastModelReconcilerDeps {
   readonly settings: ForecastModelSettings;
   readonly now: () => Date;
   readonly log: Logger;
+  /** The newest live record scraped for `namespace/name` (ForecastModels with spec.training.retrainWhen). */
+  readonly liveRecord?: (key: string) => LiveRecord | undefined;
+  /** Told when a Drift run was created, for the operator's metrics. */
+  readonly driftRunCreated?: (namespace: string, forecastModel: string) => void;
 }
 
 /** Reconcile one ForecastModel: gather from the caches, decide (pure), act on the API. */
@@ -62,6 +67,7 @@ export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps)
     const service = informers.services.get(namespace, serving);
     const disruptionBudget = informers.disruptionBudgets.get(namespace, serving);
     const autoscaler = informers.autoscalers.get(namespace, serving);
+    const liveRecord = deps.liveRecord?.(key);
     const plan = decideForecastModel(
       {
         forecastModel: fm,
@@ -70,6 +76,7 @@ export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps)
         ...(service ? { service } : {}),
         ...(disruptionBudget ? { disruptionBudget } : {}),
         ...(autoscaler ? { autoscaler } : {}),
+        ...(liveRecord ? { liveRecord } : {}),
         now: deps.now(),
       },
       deps.settings,
@@ -94,6 +101,7 @@ export function createForecastModelReconciler(deps: ForecastModelReconcilerDeps)
       try {
         informers.trainingRuns.upsert(await rest.create<TrainingRunObject>(resourcePath(RESOURCES.trainingRuns, namespace), plan.createRun));
         log.info({ run: plan.createRun.metadata.name, reason: plan.createRun.spec.reason }, 'created TrainingRun');
+        if (plan.createRun.spec.reason === 'Drift') deps.driftRunCreated?.(namespace, name);
       } catch (error) {
         // The name is derived from what triggered the run: AlreadyExists means this decision was already carried out.
         if (!isApiStatus(error, 409)) throw new Error(`create TrainingRun ${plan.createRun.metadata.name}`, { cause: error });

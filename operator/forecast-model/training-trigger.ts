@@ -34,9 +34,15 @@ export function trainingTrigger(fm: ForecastModelObject, spec: ResolvedForecastM
   return undefined;
 }
 
+/** The Drift trigger: the ForecastModel's own settings, named by which drift this is, so a repeated decision names the same run. */
+export function driftTrainingTrigger(fm: ForecastModelObject, spec: ResolvedForecastModelSpec, runs: readonly TrainingRunObject[], fingerprint: Record<string, string>): TrainingTrigger | undefined {
+  if (spec.suspend || runs.some((r) => !isFinished(r) && !r.metadata.deletionTimestamp)) return undefined;
+  return { reason: 'Drift', name: trainingRunName(fm.metadata.name, { settings: trainingSettingsHash(spec.market, spec.model), ...fingerprint }) };
+}
+
 /** The TrainingRun to create for a trigger: owned by the ForecastModel, with the artifact finalizer. */
 export function newTrainingRun(fm: ForecastModelObject, spec: ResolvedForecastModelSpec, trigger: TrainingTrigger, now: Date): TrainingRunObject {
-  const { schedule: _schedule, successfulRunsHistoryLimit: _ok, failedRunsHistoryLimit: _failed, ...jobSettings } = spec.training;
+  const { schedule: _schedule, retrainWhen: _retrainWhen, successfulRunsHistoryLimit: _ok, failedRunsHistoryLimit: _failed, ...jobSettings } = spec.training;
   const runSpec: TrainingRunSpec = { forecastModel: fm.metadata.name, reason: trigger.reason, market: spec.market, model: spec.model, training: jobSettings };
   return {
     apiVersion: API_GROUP_VERSION,

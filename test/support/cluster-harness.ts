@@ -14,6 +14,7 @@ import { createLogger } from '../../core/logger.ts';
 import { parseOperatorConfig } from '../../operator/config.ts';
 import type { KubeObject as OperatorKubeObject } from '../../operator/kube/objects.ts';
 import { createKubeRest, isApiStatus, KubeApiError, type KubeRest } from '../../operator/kube/rest-client.ts';
+import { servingName } from '../../operator/naming.ts';
 import { createOperator, type Operator } from '../../operator/operator.ts';
 import { OPERATOR_IDENTITY } from '../cluster/bootstrap.ts';
 import { readControlPlaneFailure, tokenKubeconfig } from '../cluster/control-plane.ts';
@@ -197,6 +198,8 @@ export async function startClusterHarness(options: ClusterHarnessOptions): Promi
         kubeConfig,
         log: createLogger({ name: identity, level: operatorEnv.MUR_LOG_LEVEL ?? 'warn', destination: 2 }),
         now: () => clock.now(),
+        // No Service network here: status.endpoint's DNS name resolves nowhere, the kubelet's Service proxies route instead.
+        liveMetricsUrl: async (fm) => (fm.status?.endpoint ? `${await kubelet.serviceUrl(namespace, servingName(fm.metadata.name), { timeoutMs: 2_000 })}/metrics` : undefined),
       });
       operators.add(operator);
       await operator.start();
