@@ -147,7 +147,7 @@ describe('the RBAC rules grant every request the operator makes', () => {
   it('informers: list and watch of every cached resource', () => {
     const informers = createOperatorInformers({ rest: {} as KubeRest, kubeConfig: new KubeConfig(), namespaces: [], resyncMs: 60_000, log, routing: { forecastModelChanged: () => undefined, trainingRunChanged: () => undefined } });
     const cached = Object.values(informers).filter((i): i is { resource: { group: string; plural: string } } => typeof i === 'object' && 'resource' in i);
-    expect(cached).toHaveLength(7);
+    expect(cached).toHaveLength(8);
     for (const { resource } of cached) {
       for (const verb of ['list', 'watch']) expect(isAllowed(clusterRules, { verb, apiGroup: resource.group, resource: resource.plural }), `${verb} ${resource.plural}`).toBe(true);
     }

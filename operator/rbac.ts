@@ -28,7 +28,8 @@ export function operatorClusterRules(options: RbacOptions): PolicyRule[] {
     { apiGroups: [API_GROUP], resources: ['trainingruns/status'], verbs: ['patch'] },
     { apiGroups: [API_GROUP], resources: ['trainingruns/finalizers'], verbs: ['update'] },
     { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create'] },
-    { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+    // Trainer Pods are watched for the scheduler's verdict and listed for a finished trainer's termination message.
+    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
     { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list', 'watch', 'create', 'update'] },
     { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch', 'create', 'update'] },
     { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list', 'watch', 'create', 'update', 'delete'] },

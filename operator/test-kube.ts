@@ -1,7 +1,7 @@
 /** An in-memory API server and informers, for the operator's unit tests that drive a reconciler end to end. */
 import type { Informer } from './kube/informer.ts';
 import type { OperatorInformers } from './kube/informers.ts';
-import { objectKey, type KubeObject, type TrainingRunObject } from './kube/objects.ts';
+import { objectKey, type KubeObject, type PodObject, type TrainingRunObject } from './kube/objects.ts';
 import { RESOURCES, resourcePath, type ResourceType } from './kube/resources.ts';
 import { KubeApiError, type KubeRest, type ObjectList } from './kube/rest-client.ts';
 
@@ -118,6 +118,10 @@ export function createMemoryInformers(objects: readonly KubeObject[]): OperatorI
     forecastModels: of(RESOURCES.forecastModels),
     trainingRuns: of<TrainingRunObject>(RESOURCES.trainingRuns, (run) => (run.spec?.forecastModel ? objectKey(run.metadata.namespace, run.spec.forecastModel) : undefined)),
     jobs: of(RESOURCES.jobs),
+    trainerPods: of<PodObject>(RESOURCES.pods, (pod) => {
+      const job = pod.metadata.ownerReferences?.find((ref) => ref.controller && ref.kind === RESOURCES.jobs.kind);
+      return job ? objectKey(pod.metadata.namespace, job.name) : undefined;
+    }),
     deployments: of(RESOURCES.deployments),
     services: of(RESOURCES.services),
     disruptionBudgets: of(RESOURCES.disruptionBudgets),

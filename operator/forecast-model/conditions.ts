@@ -2,7 +2,7 @@ import { findCondition, type ConditionUpdate } from '../../core/crd/conditions.t
 import { FORECAST_MODEL_CONDITIONS, type ServedModel } from '../../core/crd/forecast-model.ts';
 import type { ResolvedForecastModelSpec } from '../../core/crd/resolve.ts';
 import { TRAINING_RUN_CONDITIONS } from '../../core/crd/training-run.ts';
-import { FM_REASONS } from '../events.ts';
+import { FM_REASONS, TR_REASONS } from '../events.ts';
 import type { TrainingRunObject } from '../kube/objects.ts';
 import { isFinished, runPhase } from './run-facts.ts';
 
@@ -20,6 +20,15 @@ export interface ConditionInputs {
   readonly pinProblem?: { readonly reason: string; readonly message: string };
 }
 
+/** Trained while a run is in flight: training, or stuck because the scheduler cannot place its trainer Pod. */
+function activeRunCondition(active: TrainingRunObject): ConditionUpdate {
+  const progress = findCondition(active.status?.conditions, TRAINING_RUN_CONDITIONS.succeeded);
+  if (progress?.reason === TR_REASONS.unschedulable) {
+    return { type: FORECAST_MODEL_CONDITIONS.trained, status: 'False', reason: FM_REASONS.trainerUnschedulable, message: `${active.metadata.name}: ${progress.message ?? 'its trainer Pod cannot be scheduled'}` };
+  }
+  return { type: FORECAST_MODEL_CONDITIONS.trained, status: 'False', reason: FM_REASONS.training, message: `${active.metadata.name} is training` };
+}
+
 /** The Ready, Trained, Serving and Degraded conditions, in that order. */
 export function forecastModelConditions(input: ConditionInputs): ConditionUpdate[] {
   const { runs, served } = input;
@@ -34,7 +43,7 @@ export function forecastModelConditions(input: ConditionInputs): ConditionUpdate
       : newestFinished
         ? { type: FORECAST_MODEL_CONDITIONS.trained, status: 'False', reason: FM_REASONS.runFailed, message: `${newestFinished.metadata.name} failed: ${failedMessage}` }
         : active
-          ? { type: FORECAST_MODEL_CONDITIONS.trained, status: 'False', reason: FM_REASONS.training, message: `${active.metadata.name} is training` }
+          ? activeRunCondition(active)
           : input.spec?.suspend
             ? { type: FORECAST_MODEL_CONDITIONS.trained, status: 'False', reason: FM_REASONS.suspended, message: 'training is suspended' }
             : { type: FORECAST_MODEL_CONDITIONS.trained, status: 'False', reason: FM_REASONS.noRun, message: 'no training run yet' };

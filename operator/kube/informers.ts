@@ -2,8 +2,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../core/logger.ts';
 import { MODEL_URI_ENV } from '../builders/inference.ts';
 import { ANNOTATIONS, LABELS, MANAGED_BY } from '../naming.ts';
+import { TRAINER_POD_SELECTOR, slimTrainerPod } from '../training-run/scheduling.ts';
 import { createInformer, type ChangeType, type Informer } from './informer.ts';
-import { objectKey, type DeploymentObject, type ForecastModelObject, type JobObject, type KubeObject, type TrainingRunObject } from './objects.ts';
+import { objectKey, splitKey, type DeploymentObject, type ForecastModelObject, type JobObject, type KubeObject, type PodObject, type TrainingRunObject } from './objects.ts';
 import { RESOURCES } from './resources.ts';
 import type { KubeRest } from './rest-client.ts';
 
@@ -13,6 +14,8 @@ export interface OperatorInformers {
   /** Indexed by `<namespace>/<spec.forecastModel>`. */
   readonly trainingRuns: Informer<TrainingRunObject>;
   readonly jobs: Informer<JobObject>;
+  /** Trainer Pods, indexed by `<namespace>/<Job name>`: how a run learns that its Pod cannot be scheduled. */
+  readonly trainerPods: Informer<PodObject>;
   readonly deployments: Informer<DeploymentObject>;
   readonly services: Informer<KubeObject>;
   readonly disruptionBudgets: Informer<KubeObject>;
@@ -117,6 +120,20 @@ export function createOperatorInformers(options: OperatorInformerOptions): Opera
         if (key) routing.trainingRunChanged(key);
       },
     }),
+    trainerPods: createInformer<PodObject>({
+      ...common,
+      resource: RESOURCES.pods,
+      labelSelector: TRAINER_POD_SELECTOR,
+      transform: slimTrainerPod,
+      indexBy: (pod) => ownerKey(pod, RESOURCES.jobs.kind),
+      onChange: (_type, pod) => {
+        // Pod → its Job → the Job's TrainingRun: owner references name both exactly (labels may be shortened).
+        const jobKey = ownerKey(pod, RESOURCES.jobs.kind);
+        const job = jobKey ? informers.jobs.get(splitKey(jobKey).namespace, splitKey(jobKey).name) : undefined;
+        const key = job ? ownerKey(job, RESOURCES.trainingRuns.kind) : undefined;
+        if (key) routing.trainingRunChanged(key);
+      },
+    }),
     deployments: createInformer<DeploymentObject>({ ...common, resource: RESOURCES.deployments, labelSelector: managed, transform: slimDeployment, onChange: toForecastModelOwner }),
     services: createInformer<KubeObject>({ ...common, resource: RESOURCES.services, labelSelector: managed, transform: slim(['clusterIP', 'clusterIPs']), onChange: toForecastModelOwner }),
     disruptionBudgets: createInformer<KubeObject>({ ...common, resource: RESOURCES.disruptionBudgets, labelSelector: managed, transform: slim([]), onChange: toForecastModelOwner }),
@@ -127,7 +144,7 @@ export function createOperatorInformers(options: OperatorInformerOptions): Opera
     ...informers,
     // Children first: a controller woken by its own kind must find the objects it owns already cached.
     start: async () => {
-      await Promise.all([informers.jobs, informers.deployments, informers.services, informers.disruptionBudgets, informers.autoscalers].map((i) => i.start()));
+      await Promise.all([informers.jobs, informers.trainerPods, informers.deployments, informers.services, informers.disruptionBudgets, informers.autoscalers].map((i) => i.start()));
       await informers.trainingRuns.start();
       await informers.forecastModels.start();
     },

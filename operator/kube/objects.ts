@@ -57,10 +57,11 @@ export interface JobObject extends KubeObject {
   };
 }
 
-/** The parts of a Pod the operator reads: its containers' termination state. */
+/** The parts of a Pod the operator reads: its containers' termination state and whether it was scheduled. */
 export interface PodObject extends KubeObject {
   readonly status?: {
     readonly phase?: string;
+    readonly conditions?: readonly { readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string }[];
     readonly containerStatuses?: readonly {
       readonly name: string;
       readonly state?: { readonly terminated?: { readonly exitCode: number; readonly reason?: string; readonly message?: string; readonly finishedAt?: string } };

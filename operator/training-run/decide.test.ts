@@ -51,6 +51,31 @@ describe('decideTrainingRun', () => {
     expect(plan.status).toMatchObject({ phase: 'Running', startTime: '2026-01-01T00:00:06Z' });
   });
 
+  it('reports a trainer Pod the scheduler cannot place, with its message, and clears it once the Pod is placed', () => {
+    const message = '0/1 nodes are available: 1 Insufficient nvidia.com/gpu.';
+    const pending = { ...run, status: { jobName: 'btc-1-train', phase: 'Pending' as const } };
+    // The Job controller counts the Pending Pod as active, which alone would read as training.
+    const job = { ...jobFixture('btc-1-train', 'running'), status: { active: 1 } };
+    const trainerPod = (scheduled: { status: string; reason?: string; message?: string }) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'btc-1-train-x7k2p', namespace: 'markets' },
+      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', ...scheduled }] },
+    });
+    const stuck = decideTrainingRun({ run: pending, job, trainerPods: [trainerPod({ status: 'False', reason: 'Unschedulable', message })], now }, settings);
+    expect(stuck.status.phase).toBe('Pending');
+    expect(findCondition(stuck.status.conditions, 'Succeeded')).toMatchObject({ status: 'Unknown', reason: 'Unschedulable', message: `trainer Pod btc-1-train-x7k2p cannot be scheduled: ${message}` });
+    expect(stuck.events).toEqual([{ type: 'Warning', reason: 'Unschedulable', message: `trainer Pod btc-1-train-x7k2p cannot be scheduled: ${message}` }]);
+
+    const again = decideTrainingRun({ run: { ...pending, status: stuck.status }, job, trainerPods: [trainerPod({ status: 'False', reason: 'Unschedulable', message })], now }, settings);
+    expect(again.statusChanged).toBe(false);
+    expect(again.events).toEqual([]);
+
+    const placed = decideTrainingRun({ run: { ...pending, status: stuck.status }, job, trainerPods: [trainerPod({ status: 'True' })], now }, settings);
+    expect(placed.statusChanged).toBe(true);
+    expect(findCondition(placed.status.conditions, 'Succeeded')).toMatchObject({ status: 'Unknown', reason: 'Running' });
+  });
+
   it('reads the summary from the finished Pod into artifact and metrics', () => {
     const job = jobFixture('btc-1-train', 'complete');
     const started = { ...run, status: { jobName: 'btc-1-train', phase: 'Running' as const } };

@@ -1,5 +1,5 @@
 import type { V1Job } from '@kubernetes/client-node';
-import { kubeTime, setConditions, type ConditionUpdate } from '../../core/crd/conditions.ts';
+import { findCondition, kubeTime, setConditions, type ConditionUpdate } from '../../core/crd/conditions.ts';
 import { API_GROUP_VERSION, FORECAST_MODEL_NAMES } from '../../core/crd/group.ts';
 import { resolveTrainingRunSpec, type ResolvedTrainingRunSpec } from '../../core/crd/resolve.ts';
 import { TRAINING_RUN_CONDITIONS, type TrainingRunPhase, type TrainingRunStatus } from '../../core/crd/training-run.ts';
@@ -12,6 +12,7 @@ import { controllerOf, controllerReference, type ForecastModelObject, type JobOb
 import { statusDiffers } from '../kube/status-patch.ts';
 import { ARTIFACT_FINALIZER, LABELS, MANAGED_BY, artifactUri, labelValue, trainingJobName } from '../naming.ts';
 import { isFinished } from '../forecast-model/run-facts.ts';
+import { unschedulableTrainerPod } from './scheduling.ts';
 import { jobOutcome, metricsOf, parseRunSummary, trainerTermination } from './summary.ts';
 
 /** What the TrainingRun controller observed. */
@@ -22,6 +23,8 @@ export interface TrainingRunObservation {
   readonly job?: JobObject;
   /** Pods of the finished Job; gathered only when {@link needsTerminationMessage} says so. */
   readonly pods?: readonly PodObject[];
+  /** The Job's Pods as the watch cache holds them (phase and PodScheduled only): whether the scheduler placed them. */
+  readonly trainerPods?: readonly PodObject[];
   readonly now: Date;
 }
 
@@ -133,12 +136,13 @@ export function decideTrainingRun(observation: TrainingRunObservation, settings:
     };
     const changed = statusDiffers(previous, status);
     const failedNow = outcome.phase === 'Failed' && previous.phase !== 'Failed';
+    const stuckNow = outcome.reason === TR_REASONS.unschedulable && findCondition(previous.conditions, TRAINING_RUN_CONDITIONS.succeeded)?.reason !== TR_REASONS.unschedulable;
     return {
       ...(metadataPatch ? { metadataPatch } : {}),
       ...(createJob ? { createJob } : {}),
       status,
       statusChanged: changed,
-      events: failedNow ? [{ type: 'Warning', reason: outcome.reason, message: outcome.message }] : [],
+      events: failedNow || stuckNow ? [{ type: 'Warning', reason: outcome.reason, message: outcome.message }] : [],
     };
   };
 
@@ -165,6 +169,7 @@ export function decideTrainingRun(observation: TrainingRunObservation, settings:
       ttlSecondsAfterFinished: settings.jobTtlSeconds,
       defaultResources: settings.trainerResources,
       ...(settings.trainerPlacement ? { defaultPlacement: settings.trainerPlacement } : {}),
+      ...servedModelForTest(observation.forecastModel),
     });
     return finish({ phase: 'Pending', reason: TR_REASONS.jobCreated, message: jobCreatedMessage(jobName), extra: { jobName } }, createJob);
   }
@@ -173,6 +178,11 @@ export function decideTrainingRun(observation: TrainingRunObservation, settings:
   if (jobOutcome(job)) {
     const outcome = finishedOutcome(job, observation.pods ?? [], now);
     return finish({ ...outcome, extra: { jobName, ...startTime, ...outcome.extra } });
+  }
+  // A Job counts a Pod the scheduler cannot place as active: without this the run would claim to be training.
+  const stuck = unschedulableTrainerPod(observation.trainerPods ?? []);
+  if (stuck) {
+    return finish({ phase: 'Pending', reason: TR_REASONS.unschedulable, message: `trainer Pod ${stuck.pod} cannot be scheduled: ${stuck.message}`, extra: { jobName, ...startTime } });
   }
   const running = (job.status?.active ?? 0) > 0;
   // Until a Pod runs, the status stays what creating the Job wrote: a real Job reports itself several times
@@ -202,4 +212,10 @@ export function decideTrainingRunDeletion(run: TrainingRunObject, artifactBaseUr
   if (!run.metadata.deletionTimestamp || !run.metadata.finalizers?.includes(ARTIFACT_FINALIZER)) return { removeFinalizer: false };
   const keep = run.spec.training?.artifactRetention === 'Keep';
   return { ...(keep ? {} : { removeArtifactsAt: run.status?.artifact?.uri ?? runArtifactUri(run, artifactBaseUri) }), removeFinalizer: true };
+}
+
+/** Under BeatCurrent the trainer tests the candidate against the model served now, so the Job names its artifact. */
+function servedModelForTest(forecastModel: ForecastModelObject | undefined): { servedModelUri?: string } {
+  const uri = forecastModel?.status?.model?.uri;
+  return forecastModel?.spec.promotion?.policy === 'BeatCurrent' && uri ? { servedModelUri: uri } : {};
 }

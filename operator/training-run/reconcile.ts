@@ -1,7 +1,7 @@
 import type { Logger } from '../../core/logger.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { OperatorInformers } from '../kube/informers.ts';
-import { splitKey, type JobObject, type PodObject, type TrainingRunObject } from '../kube/objects.ts';
+import { objectKey, splitKey, type JobObject, type PodObject, type TrainingRunObject } from '../kube/objects.ts';
 import { RESOURCES, resourcePath } from '../kube/resources.ts';
 import { isApiStatus, type KubeRest } from '../kube/rest-client.ts';
 import { statusMergePatch } from '../kube/status-patch.ts';
@@ -21,7 +21,7 @@ export interface TrainingRunReconcilerDeps {
   readonly log: Logger;
 }
 
-/** Reconcile one TrainingRun: gather from the caches (and the finished Pod), decide (pure), act on the API. */
+/** Reconcile one TrainingRun: gather from the caches (Job, trainer Pods) and the finished Pod, decide (pure), act on the API. */
 export function createTrainingRunReconciler(deps: TrainingRunReconcilerDeps): (key: string) => Promise<ReconcileResult | void> {
   const { rest, informers } = deps;
   const runPath = (namespace: string, name: string, sub?: string) => resourcePath(RESOURCES.trainingRuns, namespace, name, sub);
@@ -62,7 +62,8 @@ export function createTrainingRunReconciler(deps: TrainingRunReconcilerDeps): (k
       });
       pods = list.items;
     }
-    const plan = decideTrainingRun({ run, ...(forecastModel ? { forecastModel } : {}), ...(job ? { job } : {}), ...(pods ? { pods } : {}), now: deps.now() }, deps.settings);
+    const trainerPods = job ? informers.trainerPods.byIndex(objectKey(namespace, jobName)) : [];
+    const plan = decideTrainingRun({ run, ...(forecastModel ? { forecastModel } : {}), ...(job ? { job } : {}), ...(pods ? { pods } : {}), trainerPods, now: deps.now() }, deps.settings);
 
     let current = run;
     if (plan.metadataPatch) {
