@@ -106,10 +106,11 @@ try {
       'In another shell:',
       `  export KUBECONFIG=${plane.adminKubeconfigPath}`,
       `  export PATH=${binDir}${helm.available ? `:${path.dirname(helm.path)}` : ''}:$PATH   # kubectl ${plane.kubernetesVersion}${helm.available ? `, helm ${helm.version}` : ''}`,
+      // The chart writes the Secrets into secretNamespaces: the namespace must exist before the install.
+      '  kubectl create namespace markets',
       `  helm install make-us-rich charts/make-us-rich -n make-us-rich --create-namespace --set s3.endpoint=${s3.endpoint} \\`,
       `    --set s3.accessKeyId=${s3.accessKey} --set s3.secretAccessKey=${s3.secretKey} --set 'secretNamespaces={markets}'`,
-      '  kubectl create namespace markets',
-      `  kubectl apply -f examples/btc-forecast.yaml${gpus > 0 ? '' : '   # asks for a GPU: start with --gpus 1, or set training.gpu: false'}`,
+      `  kubectl apply -f examples/btc-forecast.yaml${gpus > 0 ? '   # or examples/btc-forecast-gpu.yaml, which trains on this node\'s GPU' : '   # trains on CPU; examples/btc-forecast-gpu.yaml needs --gpus 1'}`,
       '  kubectl get fm -n markets -w',
       '',
       'Each Service is reachable on a loopback port the kubelet prints below once a Pod behind it is ready.',

@@ -30,6 +30,9 @@ describe('npm run cluster', () => {
       const nodes = await runKubectl(kubectl, kubeconfig, ['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name} {.items[*].status.conditions[?(@.type=="Ready")].status}']);
       expect(nodes.stdout).toBe('mur-local-node True');
       expect(output).toMatch(/helm install make-us-rich charts\/make-us-rich -n make-us-rich --create-namespace --set s3\.endpoint=http:\/\/127\.0\.0\.1:\d+/);
+      // The install writes Secrets into secretNamespaces={markets}, so that namespace comes first.
+      expect(output.indexOf('kubectl create namespace markets')).toBeGreaterThan(-1);
+      expect(output.indexOf('kubectl create namespace markets')).toBeLessThan(output.indexOf('helm install make-us-rich'));
 
       const clusterDir = join(kubeconfig, '..');
       const pids = readFileSync(join(clusterDir, 'pids'), 'utf8').split('\n').map(Number).filter((pid) => pid > 0);
