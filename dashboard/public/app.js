@@ -1,6 +1,8 @@
 // The dashboard page: pick a target, then show its forecast, candles and track record, refreshed every 30 s.
 import { getJson, getTargetDocument } from './api.js';
 import { createForecastChart } from './chart.js';
+import { createLiveRecord } from './live-record.js';
+import { applyGlossary } from './glossary.js';
 import { clearSummary, renderSummary } from './summary.js';
 import { renderTargetOptions, targetState } from './targets.js';
 import { clearTrackRecord, renderTrackRecord } from './track-record.js';
@@ -10,6 +12,7 @@ const select = document.getElementById('target');
 const status = document.getElementById('status');
 const targetStatus = document.getElementById('target-state');
 const chart = createForecastChart(document.getElementById('chart'));
+const liveRecord = createLiveRecord(chart.api);
 let targets = [];
 let current;
 let shownModelVersion;
@@ -72,6 +75,8 @@ async function refresh(name, withTargets) {
   }
   if (candles.status === 'rejected' && forecast.status === 'fulfilled') problems.push(candles.reason.message);
   chart.update(candles.status === 'fulfilled' ? candles.value : undefined, forecast.status === 'fulfilled' ? forecast.value : undefined);
+  await liveRecord.refresh(name, candles.status === 'fulfilled' ? candles.value : undefined, () => name === current);
+  if (name !== current) return;
   // The manifest only changes with the model: fetch it on a new target or a new model version.
   const version = forecast.status === 'fulfilled' ? forecast.value.modelVersion : undefined;
   if (shownModelVersion === undefined || version !== shownModelVersion) {
@@ -94,4 +99,5 @@ function showStatus(message, isProblem) {
   status.classList.toggle('problem', isProblem);
 }
 
+applyGlossary(document);
 void start();
