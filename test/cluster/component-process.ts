@@ -61,10 +61,13 @@ export function startComponent(options: ComponentOptions): ComponentProcess {
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      log.end();
-      if (!stopping) options.onUnexpectedExit?.({ component: options.name, exit: signal ? `signal ${signal}` : `code ${code}`, lastLines: [...lines, partial].filter(Boolean) });
-      resolve();
+    // 'close' comes after the output pipes are drained ('exit' may come before), and the log is flushed
+    // before anyone is told: a reader of the log after `exited` sees the last lines.
+    child.once('close', (code, signal) => {
+      log.end(() => {
+        if (!stopping) options.onUnexpectedExit?.({ component: options.name, exit: signal ? `signal ${signal}` : `code ${code}`, lastLines: [...lines, partial].filter(Boolean) });
+        resolve();
+      });
     });
   });
   return {
