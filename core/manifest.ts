@@ -7,7 +7,7 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 /** File names inside an artifact folder; manifest.json is written last and marks the run complete. */
 export const ARTIFACT_FILES = { model: 'model.onnx', backtest: 'backtest.json', manifest: 'manifest.json' } as const;
 
-/** ONNX graph input and output names (DESIGN.md "Artifact"). */
+/** ONNX graph input and output names (docs/architecture.md "Artifact"). */
 export const ONNX_INPUT_NAME = 'features';
 /** Output: float32 [batch, horizon, quantiles] cumulative log-returns of close from the last close. */
 export const ONNX_OUTPUT_NAME = 'quantiles';
