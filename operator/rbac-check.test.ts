@@ -16,8 +16,8 @@ import { startLeaderElection } from './leader/leader-election.ts';
 import { ARTIFACT_FINALIZER } from './naming.ts';
 import { operatorClusterRules, operatorNamespaceRules } from './rbac.ts';
 import { isAllowed, requestAttributes } from './rbac-check.ts';
-import { createMemoryCluster, type MemoryRest } from './test-kube.ts';
-import { failedRunStatus, forecastModelFixture, GOOD_METRICS, jobFixture, podFixture, succeededRunStatus, trainingRunFixture } from './test-fixtures.ts';
+import { createMemoryCluster, type MemoryRest } from './test-support/memory-kube.ts';
+import { failedRunStatus, forecastModelFixture, GOOD_METRICS, jobFixture, podFixture, succeededRunStatus, trainingRunFixture } from './test-support/fixtures.ts';
 import { secretBackedArtifactStores } from './training-run/artifact-cleanup.ts';
 import { createTrainingRunReconciler } from './training-run/reconcile.ts';
 

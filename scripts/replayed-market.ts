@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Candle } from '../core/candle.ts';
 import { timeframeMs } from '../core/timeframe.ts';
 import { createCsvCandleSource } from '../trainer-image/src/candles/index.ts';
-import { startExchangeReplayServer } from '../test/support/exchange-replay-server.ts';
+import { startExchangeReplayServer } from '../exchange-replay/exchange-replay-server.ts';
 
 /** A running replayed market. */
 export interface ReplayedMarket {

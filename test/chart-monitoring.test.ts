@@ -10,7 +10,7 @@ import type { ServedModel } from '../core/crd/forecast-model.ts';
 import { resolveForecastModelSpec } from '../core/crd/resolve.ts';
 import { buildInferenceDeployment } from '../operator/builders/inference.ts';
 import { createOperatorMetrics } from '../operator/metrics.ts';
-import { forecastModelFixture, GOOD_METRICS } from '../operator/test-fixtures.ts';
+import { forecastModelFixture, GOOD_METRICS } from '../operator/test-support/fixtures.ts';
 import { createServerMetrics } from '../server-image/src/metrics/server-metrics.ts';
 import { locateHelm, runHelm } from './support/helm.ts';
 

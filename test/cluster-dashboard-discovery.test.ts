@@ -12,7 +12,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { startInferenceUpstream, type InferenceUpstream } from '../dashboard/test-support/inference-upstream.ts';
+import { startInferenceUpstream, type InferenceUpstream } from './support/inference-upstream.ts';
 import { createKubeRest, isApiStatus } from '../operator/kube/rest-client.ts';
 import { serviceAccountToken } from './cluster/bootstrap.ts';
 import { tokenKubeconfig } from './cluster/control-plane.ts';

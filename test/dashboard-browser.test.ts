@@ -12,7 +12,7 @@ import { createDashboardApp } from '../dashboard/src/app.ts';
 import { startDashboardServer, type RunningDashboard } from '../dashboard/src/http-server.ts';
 import { CHROMIUM, chromiumAvailable, launchChromium } from './support/chromium.ts';
 import { makeCandles } from './support/server-fixtures.ts';
-import { startInferenceUpstream, UPSTREAM_CANDLES, UPSTREAM_T0, type InferenceUpstream } from '../dashboard/test-support/inference-upstream.ts';
+import { startInferenceUpstream, UPSTREAM_CANDLES, UPSTREAM_T0, type InferenceUpstream } from './support/inference-upstream.ts';
 
 const SCREENSHOT = '/tmp/dashboard.png';
 const available = chromiumAvailable;

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInferenceUpstream, type InferenceUpstream } from '../dashboard/test-support/inference-upstream.ts';
+import { startInferenceUpstream, type InferenceUpstream } from './support/inference-upstream.ts';
 import { startDashboardProcess } from './support/dashboard-process.ts';
 import { jsonOf } from './support/server-harness.ts';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../core/logger.ts';
 import { createDashboardApp } from '../dashboard/src/app.ts';
 import { jsonOf } from './support/server-harness.ts';
-import { startInferenceUpstream, UPSTREAM_METRICS, type InferenceUpstream } from '../dashboard/test-support/inference-upstream.ts';
+import { startInferenceUpstream, UPSTREAM_METRICS, type InferenceUpstream } from './support/inference-upstream.ts';
 
 let upstream: InferenceUpstream;
 let notReady: InferenceUpstream;

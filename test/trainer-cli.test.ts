@@ -8,7 +8,7 @@ import { buildFeatureWindow, FEATURE_COUNT } from '../core/features.ts';
 import { readBacktest } from '../core/backtest.ts';
 import { readArtifact } from '../core/storage/artifact-io.ts';
 import { openArtifactStore } from '../core/storage/open-artifact-store.ts';
-import { startExchangeReplayServer } from './support/exchange-replay-server.ts';
+import { startExchangeReplayServer } from '../exchange-replay/exchange-replay-server.ts';
 import { runMur, spawnMur, summaryOf } from './support/run-cli.ts';
 import { startS3Server, type TestS3Server } from './support/s3-server.ts';
 import { makeCandles } from './support/server-fixtures.ts';

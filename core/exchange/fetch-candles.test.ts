@@ -1,7 +1,7 @@
 // Runs the real ccxt Binance client against the replay server on loopback.
 import ccxt from 'ccxt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startExchangeReplayServer, type ExchangeReplayServer } from '../../test/support/exchange-replay-server.ts';
+import { startExchangeReplayServer, type ExchangeReplayServer } from '../../exchange-replay/exchange-replay-server.ts';
 import type { Candle } from '../candle.ts';
 import { BadInputError, isBadInput } from '../errors.ts';
 import { createExchange } from './create-exchange.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServedModel } from '../../core/crd/forecast-model.ts';
 import { resolveForecastModelSpec } from '../../core/crd/resolve.ts';
-import { forecastModelFixture, GOOD_METRICS } from '../test-fixtures.ts';
+import { forecastModelFixture, GOOD_METRICS } from '../test-support/fixtures.ts';
 import { buildInferenceAutoscaler } from './autoscaler.ts';
 import { buildInferenceDeployment, buildInferenceDisruptionBudget, desiredHashOf } from './inference.ts';
 

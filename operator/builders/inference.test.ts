@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServedModel } from '../../core/crd/forecast-model.ts';
 import { resolveForecastModelSpec } from '../../core/crd/resolve.ts';
 import { ANNOTATIONS } from '../naming.ts';
-import { forecastModelFixture, GOOD_METRICS } from '../test-fixtures.ts';
+import { forecastModelFixture, GOOD_METRICS } from '../test-support/fixtures.ts';
 import { buildInferenceDeployment, buildInferenceDisruptionBudget, buildInferenceService, desiredHashOf, inferenceEndpoint, type InferenceOptions } from './inference.ts';
 
 const options: InferenceOptions = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServedModel } from '../../core/crd/forecast-model.ts';
 import { resolveForecastModelSpec, resolveTrainingRunSpec } from '../../core/crd/resolve.ts';
 import { ANNOTATIONS, LABELS } from '../naming.ts';
-import { forecastModelFixture, GOOD_METRICS, trainingRunFixture } from '../test-fixtures.ts';
+import { forecastModelFixture, GOOD_METRICS, trainingRunFixture } from '../test-support/fixtures.ts';
 import { buildInferenceDeployment, type InferenceOptions } from './inference.ts';
 import { effectivePlacement } from './pod-placement.ts';
 import { buildTrainingJob, GPU_RESOURCE } from './training-job.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTrainingRunSpec } from '../../core/crd/resolve.ts';
 import { parseTrainingSpec } from '../../core/spec.ts';
-import { trainingRunFixture } from '../test-fixtures.ts';
+import { trainingRunFixture } from '../test-support/fixtures.ts';
 import { buildTrainingJob, GPU_RESOURCE, type TrainingJobOptions } from './training-job.ts';
 
 const options: TrainingJobOptions = {

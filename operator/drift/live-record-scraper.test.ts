@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/logger.ts';
 import type { ForecastModelObject } from '../kube/objects.ts';
-import { forecastModelFixture } from '../test-fixtures.ts';
+import { forecastModelFixture } from '../test-support/fixtures.ts';
 import { createLiveRecordScraper, metricsUrlFromStatus, type LiveRecordScraperOptions } from './live-record-scraper.ts';
 
 const RETRAIN_WHEN = { coverageBelow: 0.75, minSamples: 100, cooldown: '24h' };

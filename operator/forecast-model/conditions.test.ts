@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConditionUpdate } from '../../core/crd/conditions.ts';
-import { trainingRunFixture } from '../test-fixtures.ts';
+import { trainingRunFixture } from '../test-support/fixtures.ts';
 import { forecastModelConditions } from './conditions.ts';
 
 const condition = (reason: string, message: string) => ({ type: 'Succeeded', status: 'Unknown' as const, reason, message, lastTransitionTime: '2026-01-01T00:00:06Z' });

@@ -7,7 +7,7 @@ import type { InferenceOptions } from '../builders/inference.ts';
 import { buildInferenceDeployment } from '../builders/inference.ts';
 import type { ForecastModelObject, TrainingRunObject } from '../kube/objects.ts';
 import { ANNOTATIONS, ARTIFACT_FINALIZER } from '../naming.ts';
-import { deploymentFixture, failedRunStatus, forecastModelFixture, GOOD_METRICS, succeededRunStatus, trainingRunFixture } from '../test-fixtures.ts';
+import { deploymentFixture, failedRunStatus, forecastModelFixture, GOOD_METRICS, succeededRunStatus, trainingRunFixture } from '../test-support/fixtures.ts';
 import { decideForecastModel, type ForecastModelObservation } from './decide.ts';
 
 const inference: InferenceOptions = {

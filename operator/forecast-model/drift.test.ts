@@ -4,7 +4,7 @@ import type { InferenceOptions } from '../builders/inference.ts';
 import type { LiveRecord } from '../drift/live-record.ts';
 import type { TrainingRunObject } from '../kube/objects.ts';
 import { ANNOTATIONS } from '../naming.ts';
-import { deploymentFixture, forecastModelFixture, succeededRunStatus, trainingRunFixture } from '../test-fixtures.ts';
+import { deploymentFixture, forecastModelFixture, succeededRunStatus, trainingRunFixture } from '../test-support/fixtures.ts';
 import { decideForecastModel, type ForecastModelObservation } from './decide.ts';
 
 const inference: InferenceOptions = {

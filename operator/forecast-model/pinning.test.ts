@@ -5,7 +5,7 @@ import { resolveForecastModelSpec } from '../../core/crd/resolve.ts';
 import { buildInferenceDeployment, deployedModelOf, type InferenceOptions } from '../builders/inference.ts';
 import type { DeploymentObject, TrainingRunObject } from '../kube/objects.ts';
 import { ANNOTATIONS } from '../naming.ts';
-import { deploymentFixture, failedRunStatus, forecastModelFixture, GOOD_METRICS, succeededRunStatus, trainingRunFixture } from '../test-fixtures.ts';
+import { deploymentFixture, failedRunStatus, forecastModelFixture, GOOD_METRICS, succeededRunStatus, trainingRunFixture } from '../test-support/fixtures.ts';
 import { decideForecastModel } from './decide.ts';
 import { servedModelOf } from './served-model.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunMetrics } from '../../core/crd/metrics.ts';
-import { GOOD_METRICS } from '../test-fixtures.ts';
+import { GOOD_METRICS } from '../test-support/fixtures.ts';
 import { decidePromotion, metricLoss, type PromotionInput } from './promotion.ts';
 
 const base: PromotionInput = { policy: 'BeatBaseline', metric: 'mase', candidate: GOOD_METRICS, nominalCoverage: 0.8, manuallyApproved: false, significanceLevel: 0.05 };

@@ -6,8 +6,8 @@ import { buildInferenceDeployment, buildInferenceService, deployedModelOf, type 
 import { createEventRecorder } from '../kube/event-recorder.ts';
 import type { DeploymentObject, ForecastModelObject, KubeObject, TrainingRunObject } from '../kube/objects.ts';
 import type { KubeRest, PatchType } from '../kube/rest-client.ts';
-import { createMemoryInformers, createMemoryRest, type MemoryRest } from '../test-kube.ts';
-import { forecastModelFixture, GOOD_METRICS, succeededRunStatus, trainingRunFixture } from '../test-fixtures.ts';
+import { createMemoryInformers, createMemoryRest, type MemoryRest } from '../test-support/memory-kube.ts';
+import { forecastModelFixture, GOOD_METRICS, succeededRunStatus, trainingRunFixture } from '../test-support/fixtures.ts';
 import { createForecastModelReconciler } from './reconcile.ts';
 import { servedModelOf } from './served-model.ts';
 

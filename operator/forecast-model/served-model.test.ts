@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveForecastModelSpec } from '../../core/crd/resolve.ts';
 import { buildInferenceDeployment } from '../builders/inference.ts';
-import { forecastModelFixture, GOOD_METRICS, succeededRunStatus, trainingRunFixture } from '../test-fixtures.ts';
+import { forecastModelFixture, GOOD_METRICS, succeededRunStatus, trainingRunFixture } from '../test-support/fixtures.ts';
 import { observedServedModel, servedModelOf } from './served-model.ts';
 
 const inference = { image: 'server:1', imagePullPolicy: 'IfNotPresent', s3SecretName: 'mur-s3', tokenSecretName: 'tokens', defaultResources: {}, clusterDomain: 'cluster.local' };

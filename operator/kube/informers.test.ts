@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/logger.ts';
 import { resolveForecastModelSpec } from '../../core/crd/resolve.ts';
 import { buildInferenceDeployment, deployedModelOf } from '../builders/inference.ts';
-import { forecastModelFixture, GOOD_METRICS } from '../test-fixtures.ts';
+import { forecastModelFixture, GOOD_METRICS } from '../test-support/fixtures.ts';
 import { createOperatorInformers } from './informers.ts';
 import type { DeploymentObject } from './objects.ts';
 import type { KubeRest } from './rest-client.ts';

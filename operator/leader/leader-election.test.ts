@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/logger.ts';
 import type { KubeRest } from '../kube/rest-client.ts';
-import { createMemoryRest } from '../test-kube.ts';
+import { createMemoryRest } from '../test-support/memory-kube.ts';
 import { LeadershipLostError, startLeaderElection, type LeaderElection } from './leader-election.ts';
 
 const log = createLogger({ name: 'leader-election', level: 'silent' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCondition } from '../../core/crd/conditions.ts';
 import { ARTIFACT_FINALIZER } from '../naming.ts';
-import { forecastModelFixture, jobFixture, podFixture, succeededRunStatus, trainingRunFixture } from '../test-fixtures.ts';
+import { forecastModelFixture, jobFixture, podFixture, succeededRunStatus, trainingRunFixture } from '../test-support/fixtures.ts';
 import { decideTrainingRun, decideTrainingRunDeletion, needsTerminationMessage, type TrainingRunSettings } from './decide.ts';
 
 const settings: TrainingRunSettings = {

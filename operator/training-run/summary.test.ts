@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobFixture, podFixture } from '../test-fixtures.ts';
+import { jobFixture, podFixture } from '../test-support/fixtures.ts';
 import { jobOutcome, metricsOf, parseRunSummary, trainerTermination } from './summary.ts';
 
 const summary = {

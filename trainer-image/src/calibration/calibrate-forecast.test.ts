@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomQuantileLstmWeights, randomRawFeatures } from '../export/test-support/random-quantile-lstm.ts';
-import { forwardQuantileLstmReference } from '../model/reference-forward.ts';
+import { forwardQuantileLstmReference } from '../model/test-support/reference-forward.ts';
 import { applyForecastCalibration, fitForecastCalibration } from './calibrate-forecast.ts';
 
 const QUANTILES = [0.1, 0.5, 0.9];

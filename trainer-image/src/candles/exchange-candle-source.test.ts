@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Candle } from '../../../core/candle.ts';
 import { BadInputError } from '../../../core/errors.ts';
-import { startExchangeReplayServer, type ExchangeReplayServer } from '../../../test/support/exchange-replay-server.ts';
+import { startExchangeReplayServer, type ExchangeReplayServer } from '../../../exchange-replay/exchange-replay-server.ts';
 import { createExchangeCandleSource } from './exchange-candle-source.ts';
 
 const FOUR_HOURS = 4 * 3_600_000;

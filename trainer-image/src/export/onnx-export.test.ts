@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuantileLstmWeights } from '../../../core/model-weights.ts';
 import { exportQuantileLstmToOnnx, ONNX_IR_VERSION, ONNX_OPSET_VERSION } from './onnx-export.ts';
-import { forwardQuantileLstmReference } from '../model/reference-forward.ts';
+import { forwardQuantileLstmReference } from '../model/test-support/reference-forward.ts';
 import { randomQuantileLstmWeights, randomRawFeatures, type RandomModelShape } from './test-support/random-quantile-lstm.ts';
 
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportQuantileLstmToOnnx } from './onnx-export.ts';
 import { checkOnnxParity, OnnxParityError } from './onnx-parity.ts';
-import { forwardQuantileLstmReference } from '../model/reference-forward.ts';
+import { forwardQuantileLstmReference } from '../model/test-support/reference-forward.ts';
 import { randomQuantileLstmWeights, randomRawFeatures } from './test-support/random-quantile-lstm.ts';
 
 const weights = randomQuantileLstmWeights(

@@ -2,5 +2,4 @@
 export { BACKEND_NAMES, activeBackendName, isBackendName, selectBackend, type BackendLog, type BackendName, type SelectBackendOptions } from './backend.ts';
 export { NonFiniteLossError } from './errors.ts';
 export { predictQuantiles } from './predict.ts';
-export { forwardQuantileLstmReference } from './reference-forward.ts';
 export { trainQuantileLstm, type EpochInfo, type EpochRecord, type TrainQuantileLstmOptions, type TrainQuantileLstmResult } from './train.ts';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INFERENCE_CHUNK } from './evaluate.ts';
 import { predictQuantiles } from './predict.ts';
-import { forwardQuantileLstmReference } from './reference-forward.ts';
+import { forwardQuantileLstmReference } from './test-support/reference-forward.ts';
 import { createSeededRandom } from './seeded-random.ts';
 import { randomQuantileLstmWeights } from '../export/test-support/random-quantile-lstm.ts';
 import { useTestBackend } from './test-support/test-backend.ts';

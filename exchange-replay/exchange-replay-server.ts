@@ -16,8 +16,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Candle } from '../../core/candle.ts';
-import { timeframeMs } from '../../core/timeframe.ts';
+import type { Candle } from '../core/candle.ts';
+import { timeframeMs } from '../core/timeframe.ts';
 
 /** One extra market served next to the main one (same timeframe). */
 export interface ReplayMarket {

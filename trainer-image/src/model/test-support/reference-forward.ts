@@ -1,5 +1,5 @@
-import { applyIntervalFallback } from '../../../core/interval-fallback.ts';
-import { medianIndex, type QuantileLstmWeights } from '../../../core/model-weights.ts';
+import { applyIntervalFallback } from '../../../../core/interval-fallback.ts';
+import { medianIndex, type QuantileLstmWeights } from '../../../../core/model-weights.ts';
 
 /**
  * Plain-TypeScript forward pass of the quantile LSTM in float64, written straight from the contract in

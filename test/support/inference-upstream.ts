@@ -2,8 +2,8 @@
 // model and token files (test/support/server-harness.ts), listening on 127.0.0.1 port 0.
 import type { ArtifactManifest } from '../../core/manifest.ts';
 import { startHttpServer, type RunningHttpServer } from '../../server-image/src/http-server.ts';
-import { makeCandles, makeModelArtifact, type ModelArtifact } from '../../test/support/server-fixtures.ts';
-import { manualClock, startTestServing, type TestServing } from '../../test/support/server-harness.ts';
+import { makeCandles, makeModelArtifact, type ModelArtifact } from './server-fixtures.ts';
+import { manualClock, startTestServing, type TestServing } from './server-harness.ts';
 
 /** A listening inference service and the token it accepts. */
 export interface InferenceUpstream {

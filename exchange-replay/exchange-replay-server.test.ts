@@ -1,6 +1,6 @@
 // The replay server's Binance semantics, checked over raw HTTP (the ccxt path is covered in core/exchange).
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Candle } from '../../core/candle.ts';
+import type { Candle } from '../core/candle.ts';
 import { startExchangeReplayServer, type ExchangeReplayServer } from './exchange-replay-server.ts';
 
 const MINUTE = 60_000;

@@ -1,9 +1,9 @@
 /** Objects as the API server would return them, for the operator's unit tests. */
-import type { ForecastModelSpec, ForecastModelStatus } from '../core/crd/forecast-model.ts';
-import { API_GROUP_VERSION } from '../core/crd/group.ts';
-import type { RunMetrics } from '../core/crd/metrics.ts';
-import type { TrainingRunSpec, TrainingRunStatus } from '../core/crd/training-run.ts';
-import type { DeploymentObject, ForecastModelObject, JobObject, ObjectMeta, PodObject, TrainingRunObject } from './kube/objects.ts';
+import type { ForecastModelSpec, ForecastModelStatus } from '../../core/crd/forecast-model.ts';
+import { API_GROUP_VERSION } from '../../core/crd/group.ts';
+import type { RunMetrics } from '../../core/crd/metrics.ts';
+import type { TrainingRunSpec, TrainingRunStatus } from '../../core/crd/training-run.ts';
+import type { DeploymentObject, ForecastModelObject, JobObject, ObjectMeta, PodObject, TrainingRunObject } from '../kube/objects.ts';
 
 /** The market every fixture forecasts. */
 export const FIXTURE_MARKET = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', lookback: 500 } as const;

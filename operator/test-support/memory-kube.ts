@@ -1,9 +1,9 @@
 /** An in-memory API server and informers, for the operator's unit tests that drive a reconciler end to end. */
-import type { Informer } from './kube/informer.ts';
-import type { OperatorInformers } from './kube/informers.ts';
-import { objectKey, type KubeObject, type PodObject, type TrainingRunObject } from './kube/objects.ts';
-import { RESOURCES, resourcePath, type ResourceType } from './kube/resources.ts';
-import { KubeApiError, type KubeRest, type ObjectList } from './kube/rest-client.ts';
+import type { Informer } from '../kube/informer.ts';
+import type { OperatorInformers } from '../kube/informers.ts';
+import { objectKey, type KubeObject, type PodObject, type TrainingRunObject } from '../kube/objects.ts';
+import { RESOURCES, resourcePath, type ResourceType } from '../kube/resources.ts';
+import { KubeApiError, type KubeRest, type ObjectList } from '../kube/rest-client.ts';
 
 /** One request the memory API server answered. */
 export interface RecordedRequest {

@@ -1,0 +1,79 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** Folders whose files run in the images or for a person (`npm run …`): they must not stand on test code. */
+const PRODUCT_ROOTS = ['core', 'operator', 'trainer-image/src', 'server-image/src', 'server-image/bench', 'dashboard/src', 'dashboard/public', 'scripts', 'bench', 'exchange-replay', 'bin'];
+
+/**
+ * Product files that still import test code, each with the reason. `npm run cluster`, `npm run cluster:build` and
+ * `npm run bench:operator` drive the local control plane of test/cluster/ (its Go module, launcher and process
+ * kubelet), and the server benchmarks build their model artifacts with the test fixtures; moving those is a
+ * change of its own. An entry that is no longer needed fails the test below so the list only shrinks.
+ */
+const KNOWN_EXCEPTIONS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['scripts/cluster.ts', ['test/cluster/bootstrap.ts', 'test/cluster/control-plane.ts', 'test/cluster/kubelet/process-runtime.ts', 'test/cluster/kubelet/process-kubelet.ts', 'test/support/helm.ts', 'test/support/s3-server.ts']],
+  ['scripts/cluster-build.ts', ['test/cluster/binaries.ts']],
+  ['bench/operator.bench.ts', ['test/cluster/bootstrap.ts', 'test/cluster/control-plane.ts', 'test/cluster/kubelet/process-kubelet.ts', 'test/cluster/net.ts', 'test/support/node-process.ts', 'test/support/prepared-trainer.ts']],
+  ['server-image/bench/server.bench.ts', ['test/support/server-fixtures.ts']],
+  ['server-image/bench/track-record.bench.ts', ['test/support/server-fixtures.ts']],
+]);
+
+/** True for a repository-relative path that is test code: under test/, in a test-support folder, or a test file. */
+function isTestCode(relativePath: string): boolean {
+  const segments = relativePath.split('/');
+  return segments[0] === 'test' || segments.includes('test-support') || /\.test\.[cm]?[jt]s$/.test(relativePath);
+}
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(path.join(ROOT, folder), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.[cm]?[jt]s$/.test(entry.name) && !entry.parentPath.includes('node_modules'))
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
+}
+
+/** Every relative import (static, dynamic or side-effect) of `file`, resolved to a repository-relative path. */
+function relativeImports(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(readFileSync(path.join(ROOT, file), 'utf8'), true, true);
+  return importedFiles
+    .map((reference) => reference.fileName)
+    .filter((specifier) => specifier.startsWith('.'))
+    .map((specifier) => path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)));
+}
+
+/** Test-code imports of every product file, as `file → import` pairs. */
+function testCodeImports(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const file of PRODUCT_ROOTS.flatMap(sourceFiles).filter((file) => !isTestCode(file))) {
+    const imports = relativeImports(file).filter(isTestCode);
+    if (imports.length > 0) found.set(file, imports.sort());
+  }
+  return found;
+}
+
+describe('product code never stands on test code', () => {
+  it('classifies test code by folder and file name', () => {
+    expect(isTestCode('test/support/helm.ts')).toBe(true);
+    expect(isTestCode('operator/test-support/fixtures.ts')).toBe(true);
+    expect(isTestCode('core/retry.test.ts')).toBe(true);
+    expect(isTestCode('core/retry.ts')).toBe(false);
+    expect(isTestCode('exchange-replay/exchange-replay-server.ts')).toBe(false);
+    expect(isTestCode('dashboard/src/latest-test.ts')).toBe(false);
+  });
+
+  it('no product file imports from test/, a test-support folder or a test file (beyond the listed exceptions)', () => {
+    const unexpected = [...testCodeImports()].flatMap(([file, imports]) =>
+      imports.filter((imported) => !KNOWN_EXCEPTIONS.get(file)?.includes(imported)).map((imported) => `${file} → ${imported}`));
+    expect(unexpected).toEqual([]);
+  });
+
+  it('every listed exception is still needed', () => {
+    const actual = testCodeImports();
+    const stale = [...KNOWN_EXCEPTIONS].flatMap(([file, imports]) =>
+      imports.filter((imported) => !actual.get(file)?.includes(imported)).map((imported) => `${file} → ${imported}`));
+    expect(stale).toEqual([]);
+  });
+});
