@@ -1,14 +1,18 @@
-/** How temporary failures are retried: attempts, backoff bounds, and injectable sleep and randomness. */
-export interface RetryPolicy {
-  /** Total attempts including the first one. */
-  readonly attempts: number;
+/** Exponential backoff bounds, shared by every retry loop: the first wait, its cap, and optional jitter. */
+export interface Backoff {
   /** Delay before the first retry; doubles for every further retry. */
   readonly baseDelayMs: number;
   /** Upper bound of any single delay. */
   readonly maxDelayMs: number;
-  readonly sleep: (ms: number) => Promise<void>;
   /** Uniform random number in [0, 1) for jitter; without it delays are deterministic. */
   readonly random?: (() => number) | undefined;
+}
+
+/** How temporary failures are retried: attempts, backoff bounds, and injectable sleep and randomness. */
+export interface RetryPolicy extends Backoff {
+  /** Total attempts including the first one. */
+  readonly attempts: number;
+  readonly sleep: (ms: number) => Promise<void>;
   /** Called before each wait, so the caller can log the retry. */
   readonly onRetry?: ((event: RetryEvent) => void) | undefined;
 }
@@ -38,10 +42,10 @@ export function sleepMs(ms: number): Promise<void> {
  * "equal jitter" (half fixed, half random) so clients restarted together do not retry in lockstep; never
  * shorter than a wait the server asked for, and never longer than the cap.
  */
-export function backoffDelayMs(policy: RetryPolicy, retry: number, requestedMs?: number): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  const jittered = policy.random ? Math.round(exponential / 2 + (exponential / 2) * policy.random()) : exponential;
-  return Math.min(policy.maxDelayMs, Math.max(jittered, requestedMs ?? 0));
+export function backoffDelayMs(backoff: Backoff, retry: number, requestedMs?: number): number {
+  const exponential = Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** (retry - 1));
+  const jittered = backoff.random ? Math.round(exponential / 2 + (exponential / 2) * backoff.random()) : exponential;
+  return Math.min(backoff.maxDelayMs, Math.max(jittered, requestedMs ?? 0));
 }
 
 /** Raised when every attempt failed with a temporary error; `cause` is the last failure. */

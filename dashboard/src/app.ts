@@ -1,15 +1,11 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { SYSTEM_CLOCK, type Clock } from '../../core/clock.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { DashboardHttpError, errorResponse } from './http-error.ts';
 import { loadStaticAssets, type StaticAssets } from './static-assets.ts';
 import { createTargetCatalog, type DiscoverySource } from './target-catalog.ts';
 import type { DashboardTarget } from './targets.ts';
 import { createUpstreamClient, PROXIED_ROUTES, type FetchFunction } from './upstream.ts';
-
-/** The present as ms since the epoch; injected so tests control time. */
-export interface Clock {
-  now(): number;
-}
 
 /** Dependencies of {@link createDashboardApp}; everything but the targets has a default. */
 export interface DashboardAppOptions {
@@ -37,7 +33,7 @@ const JSON_NO_STORE = { 'Content-Type': 'application/json; charset=utf-8', 'Cach
  */
 export function createDashboardApp(options: DashboardAppOptions): Hono {
   const catalog = createTargetCatalog({ targets: options.targets, ...(options.discovery ? { discovery: options.discovery } : {}) });
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? SYSTEM_CLOCK;
   const log = options.logger ?? createLogger({ name: 'dashboard' });
   const assets = options.assets ?? loadStaticAssets();
   const upstream = createUpstreamClient({ fetch: options.fetch ?? fetch, timeoutMs: options.upstreamTimeoutMs ?? 5_000, log });

@@ -1,8 +1,13 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../core/logger.ts';
+import { backoffDelayMs, type Backoff } from '../../core/retry.ts';
 import { objectKey, type KubeObject } from './objects.ts';
 import { resourcePath, type ResourceType } from './resources.ts';
 import { type KubeRest } from './rest-client.ts';
+
+/** Waits before resuming a watch that ended with an error, and before listing again after a failed list. */
+const WATCH_BACKOFF: Backoff = { baseDelayMs: 250, maxDelayMs: 5000 };
+const LIST_BACKOFF: Backoff = { baseDelayMs: 500, maxDelayMs: 10_000 };
 
 /** Why a handler is told about an object. */
 export type ChangeType = 'added' | 'modified' | 'deleted' | 'resync';
@@ -213,12 +218,12 @@ export function createInformer<T extends KubeObject>(options: InformerOptions<T>
           }
           if (result.error) {
             log.warn({ namespace: reflector.namespace, err: result.error }, 'watch ended with an error; resuming');
-            await sleep(Math.min(5000, 250 * 2 ** Math.min(failures++, 5)));
+            await sleep(backoffDelayMs(WATCH_BACKOFF, ++failures));
           }
         }
       } catch (error) {
         log.warn({ namespace: reflector.namespace, err: error }, 'list failed; retrying');
-        await sleep(Math.min(10_000, 500 * 2 ** Math.min(failures++, 5)));
+        await sleep(backoffDelayMs(LIST_BACKOFF, ++failures));
       }
     }
   }

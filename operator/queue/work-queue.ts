@@ -1,3 +1,5 @@
+import { backoffDelayMs } from '../../core/retry.ts';
+
 /** What a reconcile may ask of the queue besides success or failure. */
 export interface ReconcileResult {
   /** Reconcile this key again after this many milliseconds (e.g. when a schedule comes due). */
@@ -174,7 +176,7 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
       const failures = (failureCounts.get(key) ?? 0) + 1;
       failureCounts.set(key, failures);
       metrics?.retried();
-      addAfter(key, Math.min(maxDelay, baseDelay * 2 ** (failures - 1)));
+      addAfter(key, backoffDelayMs({ baseDelayMs: baseDelay, maxDelayMs: maxDelay }, failures));
     } else {
       failureCounts.delete(key);
       if (result?.requeueAfterMs !== undefined) addAfter(key, result.requeueAfterMs);

@@ -1,7 +1,2 @@
-/** The present as ms since the epoch; injected so staleness, rate limits and polling are tested without sleeping. */
-export interface Clock {
-  now(): number;
-}
-
-/** The wall clock. */
-export const SYSTEM_CLOCK: Clock = Object.freeze({ now: () => Date.now() });
+/** The inference service's clock is the shared one; this path stays for the service's many importers. */
+export { SYSTEM_CLOCK, type Clock } from '../../core/clock.ts';

@@ -1,6 +1,7 @@
 import { findGaps, type Candle, type CandleGap } from '../../../core/candle.ts';
 import { describeError } from '../../../core/errors.ts';
 import { candlesForWindow } from '../../../core/features.ts';
+import { backoffDelayMs } from '../../../core/retry.ts';
 import type { Clock } from '../clock.ts';
 import type { Forecast } from '../forecast/forecast.ts';
 import { encodedJson, forecastJsonTail, type EncodedJson, type ForecastDetail } from '../forecast/forecast-json.ts';
@@ -151,7 +152,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
 
   function nextDelay(): number {
     const now = clock.now();
-    if (failures > 0) return Math.min(retryMaxMs, retryBaseMs * 2 ** (failures - 1));
+    if (failures > 0) return backoffDelayMs({ baseDelayMs: retryBaseMs, maxDelayMs: retryMaxMs }, failures);
     const lastClose = snapshot?.forecast.lastCloseTime ?? 0;
     const latestClose = Math.floor(now / stepMs) * stepMs;
     // Behind: the newest closed candle is not in yet (the exchange is late), so ask again soon;

@@ -1,4 +1,5 @@
 import { describeError } from '../../../core/errors.ts';
+import { backoffDelayMs } from '../../../core/retry.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import { ArtifactRefusedError } from './load-serving-model.ts';
 import type { ServingModel } from './serving-model.ts';
@@ -85,7 +86,7 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
           return status;
         }
         metrics.modelLoadFailures.inc({ reason: 'unavailable' });
-        const delayMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+        const delayMs = backoffDelayMs({ baseDelayMs, maxDelayMs }, attempt);
         const lastError = describeError(error);
         status = { state: 'loading', attempts: attempt, lastError };
         log.warn({ uri, attempt, retryInMs: delayMs, error: lastError }, 'could not load the model yet; retrying');
