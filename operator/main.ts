@@ -5,18 +5,13 @@
 import { serve } from '@hono/node-server';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '../core/logger.ts';
-import { describeError } from '../core/errors.ts';
+import { parseConfigOrExit } from '../core/config-or-exit.ts';
+import { handleShutdownSignals } from '../core/shutdown.ts';
 import { parseOperatorConfig } from './config.ts';
 import { createHealthApp } from './health-server.ts';
 import { createOperator } from './operator.ts';
 
-let config;
-try {
-  config = parseOperatorConfig(process.env);
-} catch (error) {
-  console.error(`make-us-rich operator: ${describeError(error)}`);
-  process.exit(2);
-}
+const config = parseConfigOrExit('make-us-rich operator', () => parseOperatorConfig(process.env));
 const log = createLogger({ name: 'make-us-rich-operator', level: config.logLevel });
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromDefault();
@@ -35,17 +30,14 @@ const server = serve({ fetch: createHealthApp({ healthy: operator.healthy, ready
   log.info({ port: info.port }, 'serving /healthz, /readyz and /metrics');
 });
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'stopping');
-  await operator.stop();
-  server.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+handleShutdownSignals({
+  log,
+  message: 'stopping',
+  stop: async () => {
+    await operator.stop();
+    server.close();
+  },
+});
 
 operator.start().catch((error: unknown) => {
   log.fatal({ err: error }, 'operator failed to start');

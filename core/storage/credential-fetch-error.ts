@@ -1,16 +1,12 @@
+import { CodedError } from '../errors.ts';
+
 /**
  * Fetching temporary S3 credentials failed. The message says which source failed and what to check;
  * `code` is set for answers worth retrying (ServiceUnavailable) or naming the refusal (InvalidIdentityToken),
  * while network failures keep their code on the cause, where the S3 error classifier finds it.
  */
-export class CredentialFetchError extends Error {
+export class CredentialFetchError extends CodedError {
   override readonly name = 'CredentialFetchError';
-  readonly code: string | undefined;
-
-  constructor(message: string, code?: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** The S3 code for an HTTP status of a credential endpoint: busy or failing servers are worth retrying. */

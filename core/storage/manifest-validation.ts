@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
+import { FieldError } from '../errors.ts';
 import { FEATURE_SPEC_VERSION } from '../features.ts';
 import { ArtifactManifestSchema, MANIFEST_SCHEMA_VERSION, type ArtifactManifest } from '../manifest.ts';
 import { firstProblem } from '../spec.ts';
 
 /** An artifact this build cannot serve: unknown versions, an invalid manifest or a model that fails its checksum. */
-export class UnsupportedArtifactError extends Error {
+export class UnsupportedArtifactError extends FieldError {
   override readonly name = 'UnsupportedArtifactError';
-  /** The manifest field at fault, when one is. */
-  readonly field: string | undefined;
-
-  constructor(message: string, field?: string, options?: ErrorOptions) {
-    super(message, options);
-    this.field = field;
-  }
 }
 
 /** Lower-case hex SHA-256 of `bytes`. */

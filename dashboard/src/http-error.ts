@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { HttpStatusError } from '../../core/http/http-status-error.ts';
 
 /** Options of a {@link DashboardHttpError}. */
 export interface DashboardHttpErrorOptions {
@@ -12,19 +13,13 @@ export interface DashboardHttpErrorOptions {
 }
 
 /** An error the backend answers with: HTTP status, a message for the page, and the failing target. */
-export class DashboardHttpError extends Error {
+export class DashboardHttpError extends HttpStatusError<ContentfulStatusCode> {
   override readonly name = 'DashboardHttpError';
-  readonly status: ContentfulStatusCode;
-  readonly code: string;
   readonly target: string | undefined;
-  readonly headers: Readonly<Record<string, string>>;
 
   constructor(status: ContentfulStatusCode, message: string, options: DashboardHttpErrorOptions) {
-    super(message, { cause: options.cause });
-    this.status = status;
-    this.code = options.code;
+    super(status, message, { code: options.code, headers: options.headers, cause: options.cause });
     this.target = options.target;
-    this.headers = options.headers ?? {};
   }
 }
 

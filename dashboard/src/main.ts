@@ -1,14 +1,15 @@
 // Entry point of the dashboard image: `node dashboard/src/main.ts` (settings in dashboard/README.md).
 import { KubeConfig } from '@kubernetes/client-node';
-import { describeError, isBadInput } from '../../core/errors.ts';
+import { parseConfigOrExit } from '../../core/config-or-exit.ts';
 import { createLogger } from '../../core/logger.ts';
+import { handleShutdownSignals } from '../../core/shutdown.ts';
 import { createDashboardApp } from './app.ts';
 import { parseDashboardConfig, type DashboardConfig } from './config.ts';
 import { watchForecastModels, type ForecastModelWatch } from './discovery/forecast-model-watch.ts';
 import { startDashboardServer } from './http-server.ts';
 import { tokenFileSource } from './targets.ts';
 
-const config = configFromEnvOrExit();
+const config = parseConfigOrExit('mur-dashboard', () => parseDashboardConfig(process.env));
 const logger = createLogger({ name: 'dashboard', level: config.logLevel });
 const targets = config.targets.map(({ name, url, tokenFile }) => ({ name, url, token: tokenFileSource(tokenFile, { maxAgeMs: config.tokenReloadMs, now: Date.now }) }));
 if (targets.length === 0 && !config.discovery) logger.warn('no targets configured: set DASHBOARD_TARGETS, DASHBOARD_TARGET_URL or DASHBOARD_DISCOVERY_NAMESPACES');
@@ -21,13 +22,13 @@ const dashboard = await startDashboardServer({ app, host: config.host, port: con
 });
 logger.info({ url: dashboard.url, targets: config.targets.map(({ name, url }) => ({ name, url })) }, 'listening');
 
-async function shutdown(signal: string): Promise<void> {
-  logger.info({ signal }, 'shutting down');
-  await Promise.all([dashboard.close(5_000), watch?.stop()]);
-  process.exit(0);
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+handleShutdownSignals({
+  log: logger,
+  message: 'shutting down',
+  stop: async () => {
+    await Promise.all([dashboard.close(5_000), watch?.stop()]);
+  },
+});
 
 /** Watch ForecastModels with the in-cluster ServiceAccount, or KUBECONFIG outside a cluster; serving starts without waiting. */
 function startDiscovery(settings: NonNullable<DashboardConfig['discovery']>): ForecastModelWatch {
@@ -39,13 +40,4 @@ function startDiscovery(settings: NonNullable<DashboardConfig['discovery']>): Fo
     (error: unknown) => logger.error({ err: error }, 'ForecastModel discovery could not start'),
   );
   return forecastModels;
-}
-
-function configFromEnvOrExit(): Readonly<DashboardConfig> {
-  try {
-    return parseDashboardConfig(process.env);
-  } catch (error) {
-    process.stderr.write(`mur-dashboard: ${describeError(error)}\n`);
-    process.exit(isBadInput(error) ? 2 : 1);
-  }
 }
