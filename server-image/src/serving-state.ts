@@ -1,4 +1,4 @@
-import type { LiveFeed } from './feed/live-feed.ts';
+import { liveFeedFreshness, type LiveFeed } from './feed/live-feed.ts';
 import { HttpError } from './http/http-error.ts';
 import type { ModelStatus } from './model/model-loader.ts';
 import type { ServingModel } from './model/serving-model.ts';
@@ -19,6 +19,9 @@ export interface ServingState {
 /** Seconds a client is asked to wait before retrying while the model loads. */
 const LOADING_RETRY_AFTER_SECONDS = 5;
 
+/** Seconds a client is asked to wait before retrying while there is no live forecast yet. */
+const NO_LIVE_FORECAST_RETRY_AFTER_SECONDS = 5;
+
 /** Code of the 503 answered while the artifact is refused: a client can stop retrying on it. */
 export const MODEL_REFUSED_CODE = 'model_refused';
 
@@ -33,6 +36,19 @@ export function requireModel(state: Pick<ServingState, 'modelStatus'>): ServingM
     throw new HttpError(503, 'the model cannot be served: this build refused the artifact; the service log says why', { code: MODEL_REFUSED_CODE });
   }
   throw new HttpError(503, 'the model is still loading', { headers: { 'Retry-After': String(LOADING_RETRY_AFTER_SECONDS) } });
+}
+
+/**
+ * The live feed's latest snapshot with how fresh it is, or a 503 while there is none. The exchange's error
+ * stays in the log and /metrics: it may name internal hosts.
+ */
+export function requireLiveSnapshot(state: Pick<ServingState, 'liveFeed'>) {
+  const feed = state.liveFeed();
+  const snapshot = feed?.latest();
+  if (feed === undefined || snapshot === undefined) {
+    throw new HttpError(503, 'no live forecast yet: the exchange has not delivered enough closed candles', { headers: { 'Retry-After': String(NO_LIVE_FORECAST_RETRY_AFTER_SECONDS) } });
+  }
+  return { snapshot, ...liveFeedFreshness(feed) };
 }
 
 /** True when the service should receive traffic: model loaded and not shutting down. */

@@ -1,6 +1,6 @@
 import { Compile } from 'typebox/compile';
-import { badRequest } from '../http/http-error.ts';
-import { firstSchemaProblem, firstUnknownProperty, type SchemaProblem } from '../http/schema-problem.ts';
+import { firstSchemaProblem, firstUnknownProperty, type SchemaProblem } from '../validation/schema-problem.ts';
+import { CandleRequestError } from './candle-request-error.ts';
 import { CandleObjectSchema, CandleTupleSchema, MAX_REQUEST_CANDLES, tooManyCandles } from './candle-schema.ts';
 
 const checkCandleObject = Compile(CandleObjectSchema);
@@ -9,24 +9,23 @@ const CANDLE_FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as cons
 const NOT_A_CANDLE = 'must be an object {time, open, high, low, close, volume} or an array [time, open, high, low, close, volume]';
 
 /**
- * Why a POST /v1/forecast body failed its schema: a 413 for too many candles, otherwise a 400 for the
- * first violation, looking inside the candle form the caller actually used.
+ * Why a POST /v1/forecast body failed its schema: too many candles, otherwise the first violation, looking inside the candle form the caller actually used.
  *
  * TypeBox lists errors with an interpreter that walks the whole value it is given (≈ 10 µs a candle, and
  * as much per unknown key), however early the first error is; so it is only ever given the one candle
  * found wrong by the compiled check, after unknown keys were looked for directly, and the request's
  * own few rules are checked by hand.
  */
-export function forecastRequestRefusal(body: unknown): Error {
+export function forecastRequestRefusal(body: unknown): CandleRequestError {
   const envelope = envelopeProblem(body);
-  if (envelope !== undefined) return badRequest(envelope.field, envelope.message);
+  if (envelope !== undefined) return new CandleRequestError(envelope.field, envelope.message);
   const candles = (body as { candles: unknown[] }).candles;
   if (candles.length > MAX_REQUEST_CANDLES) return tooManyCandles();
   for (let i = 0; i < candles.length; i++) {
     const problem = candleProblem(candles[i], `candles[${i}]`);
-    if (problem !== undefined) return badRequest(problem.field, describeTupleField(problem.field, problem.message));
+    if (problem !== undefined) return new CandleRequestError(problem.field, describeTupleField(problem.field, problem.message));
   }
-  return badRequest('body', 'is not a valid forecast request');
+  return new CandleRequestError('body', 'is not a valid forecast request');
 }
 
 /** The request's own rules, worded as TypeBox words them: an object holding a non-empty `candles` array and nothing else. */

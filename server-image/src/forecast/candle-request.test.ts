@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../http/http-error.ts';
+import { CandleRequestError, type CandleRequestProblem } from './candle-request-error.ts';
 import { parseForecastRequest, type CandleRules } from './candle-request.ts';
 import { MAX_REQUEST_CANDLES } from './candle-schema.ts';
 
@@ -9,11 +9,11 @@ const rules: CandleRules = { window: 3, stepMs: HOUR, timeframe: '1h', now: star
 const candle = (i: number, close = 100 + i) => ({ time: start + i * HOUR, open: 100, high: 200, low: 50, close, volume: 1 });
 const ok4 = () => [0, 1, 2, 3].map((i) => candle(i));
 
-function refusal(body: unknown, at: CandleRules = rules): { field: string | undefined; message: string; status: number } {
+function refusal(body: unknown, at: CandleRules = rules): { field: string; message: string; problem: CandleRequestProblem } {
   try {
     parseForecastRequest(body, at);
   } catch (error) {
-    if (error instanceof HttpError) return { field: error.field, message: error.message, status: error.status };
+    if (error instanceof CandleRequestError) return { field: error.field, message: error.message, problem: error.problem };
     throw error;
   }
   throw new Error('expected a refusal');
@@ -34,7 +34,7 @@ describe('parseForecastRequest', () => {
 
   it('names the field and the problem', () => {
     const ok = [0, 1, 2, 3].map((i) => candle(i));
-    expect(refusal({ candles: ok.slice(1) })).toMatchObject({ status: 400, field: 'candles', message: expect.stringMatching(/at least 4 candles/) });
+    expect(refusal({ candles: ok.slice(1) })).toMatchObject({ problem: 'invalid', field: 'candles', message: expect.stringMatching(/at least 4 candles/) });
     expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), close: 0 }] })).toMatchObject({ field: 'candles[3].close', message: 'candles[3].close: must be > 0' });
     expect(refusal({ candles: [...ok.slice(0, 3), [start + 3 * HOUR, 1, 2, 1, -5, 1]] })).toMatchObject({ field: 'candles[3][4]', message: 'candles[3][4]: close must be > 0' });
     expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), time: start + 3 * HOUR + 1 }] }).message).toMatch(/^candles\[3\]\.time: .* not on the 1h grid/);
@@ -44,7 +44,7 @@ describe('parseForecastRequest', () => {
     });
     expect(refusal({ candles: [ok[0], ok[1], ok[2], candle(5)] }).message).toMatch(/2 1h candle\(s\) missing/);
     expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), high: 10, low: 20 }] }).field).toBe('candles[3].high');
-    expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), open: 250 }] })).toMatchObject({ status: 400, field: 'candles[3].open', message: 'candles[3].open: 250 is above the high of 200' });
+    expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), open: 250 }] })).toMatchObject({ problem: 'invalid', field: 'candles[3].open', message: 'candles[3].open: 250 is above the high of 200' });
     expect(refusal({ candles: [...ok.slice(0, 3), [start + 3 * HOUR, 100, 200, 50, 49, 1]] })).toMatchObject({ field: 'candles[3].close', message: 'candles[3].close: 49 is below the low of 50' });
     expect(refusal({ candles: [...ok.slice(0, 3), { ...candle(3), high: 2e15 }] })).toMatchObject({ field: 'candles[3].high', message: 'candles[3].high: must be <= 1000000000000000' });
     expect(refusal({ candles: [...ok.slice(0, 3), [start + 3 * HOUR, 1, 2, 1e-16, 1, 1]] })).toMatchObject({ field: 'candles[3][3]', message: 'candles[3][3]: low must be >= 1e-15' });
@@ -60,7 +60,7 @@ describe('parseForecastRequest', () => {
 
   it('refuses times outside the range of dates, which no forecast instant could be written in', () => {
     const at = (first: number) => [0, 1, 2, 3].map((i) => ({ ...candle(i), time: first + i * HOUR }));
-    expect(refusal({ candles: at(-8.64e15 - 5 * HOUR) })).toMatchObject({ status: 400, field: 'candles[0].time', message: 'candles[0].time: must be >= -8640000000000000' });
+    expect(refusal({ candles: at(-8.64e15 - 5 * HOUR) })).toMatchObject({ problem: 'invalid', field: 'candles[0].time', message: 'candles[0].time: must be >= -8640000000000000' });
     expect(refusal({ candles: [...ok4(), { ...candle(4), time: 8.64e15 + HOUR }] })).toMatchObject({ field: 'candles[4].time', message: 'candles[4].time: must be <= 8640000000000000' });
     expect(parseForecastRequest({ candles: at(-8.64e15) }, rules)).toHaveLength(4);
   });
@@ -68,7 +68,7 @@ describe('parseForecastRequest', () => {
   it('refuses more than MAX_REQUEST_CANDLES candles with a 413 naming the limit, without listing every candle', () => {
     const many = Array.from({ length: MAX_REQUEST_CANDLES + 1 }, (_, i) => [start - (MAX_REQUEST_CANDLES - i) * HOUR, 1, 1, 1, 1, 0]);
     expect(refusal({ candles: many })).toEqual({
-      status: 413,
+      problem: 'too-many',
       field: 'candles',
       message: 'candles: more than 10000 candles; send at most 10000 (only the last window + 1 are used)',
     });

@@ -1,7 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { MAX_PRICE, MIN_PRICE } from '../../../core/candle.ts';
-import { HttpError } from '../http/http-error.ts';
-import type { JsonArrayCap } from '../http/json-array-cap.ts';
+import { CandleRequestError } from './candle-request-error.ts';
 
 // exclusiveMinimum is implied by minimum, and kept because a zero or negative price then reads "must be > 0".
 const Price = Type.Number({
@@ -49,12 +48,7 @@ export const ForecastRequestSchema = Type.Object(
 /** Body of POST /v1/forecast as sent. */
 export type ForecastRequest = Static<typeof ForecastRequestSchema>;
 
-/** The 413 for a request with more than {@link MAX_REQUEST_CANDLES} candles. */
-export function tooManyCandles(): HttpError {
-  return new HttpError(413, `candles: more than ${MAX_REQUEST_CANDLES} candles; send at most ${MAX_REQUEST_CANDLES} (only the last window + 1 are used)`, {
-    field: 'candles',
-  });
+/** The refusal of a request with more than {@link MAX_REQUEST_CANDLES} candles. */
+export function tooManyCandles(): CandleRequestError {
+  return new CandleRequestError('candles', `more than ${MAX_REQUEST_CANDLES} candles; send at most ${MAX_REQUEST_CANDLES} (only the last window + 1 are used)`, 'too-many');
 }
-
-/** The candle limit as readJsonBody enforces it while a POST /v1/forecast body streams in. */
-export const FORECAST_CANDLE_CAP: JsonArrayCap = { key: 'candles', maxItems: MAX_REQUEST_CANDLES, refuse: tooManyCandles };

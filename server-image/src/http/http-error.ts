@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
+import { CandleRequestError } from '../forecast/candle-request-error.ts';
 import type { AppEnv } from './app-env.ts';
 
 /** Options of an HttpError besides its status and message. */
@@ -56,6 +57,19 @@ export function statusCode(status: number): string {
   return STATUS_CODES[status] ?? (status >= 500 ? 'internal' : 'error');
 }
 
+/**
+ * The client-visible failure `error` stands for: an HttpError as it is, a domain refusal mapped to its
+ * status (a forecast request's candles: 413 for too many, otherwise 400); undefined for anything else,
+ * which is an unexpected failure.
+ */
+export function httpErrorOf(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (error instanceof CandleRequestError) {
+    return new HttpError(error.problem === 'too-many' ? 413 : 400, error.message, { field: error.field, cause: error });
+  }
+  return undefined;
+}
+
 /** The JSON body of an error response. */
 export interface ErrorBody {
   readonly error: string;
@@ -64,22 +78,46 @@ export interface ErrorBody {
   readonly requestId?: string;
 }
 
+/** The JSON body answering `error` to request `requestId`. */
+export function errorBody(error: HttpError, requestId: string | undefined): ErrorBody {
+  return { error: error.message, code: error.code, ...(error.field !== undefined && { field: error.field }), requestId };
+}
+
+/** What a failed request is answered with. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: ErrorBody;
+}
+
+/** The request a failure happened in, for its answer and the log. */
+export interface FailedRequest {
+  readonly requestId: string | undefined;
+  readonly method: string;
+  readonly path: string;
+}
+
 /**
- * Hono `onError` handler: HttpErrors become their status and JSON; anything else is logged with its stack
- * and answered with a bare 500, so no stack trace or internal message reaches a client.
+ * The answer to a failed request: a client-visible failure (see {@link httpErrorOf}) gets its status and
+ * JSON; anything else is logged with its stack and answered with a bare 500, so no stack trace or internal
+ * message reaches a client.
  */
+export function errorAnswer(error: unknown, request: FailedRequest, logger: Logger): ErrorAnswer {
+  const { requestId } = request;
+  const refusal = httpErrorOf(error);
+  if (refusal !== undefined) return { status: refusal.status, headers: refusal.headers, body: errorBody(refusal, requestId) };
+  if (error instanceof HTTPException && error.status < 500) {
+    return { status: error.status, headers: {}, body: { error: error.message || 'request refused', code: statusCode(error.status), requestId } };
+  }
+  logger.error({ err: error, requestId, method: request.method, path: request.path }, 'request failed');
+  return { status: 500, headers: {}, body: { error: 'internal error', code: 'internal', requestId } };
+}
+
+/** Hono `onError` handler answering with {@link errorAnswer}. */
 export function createErrorHandler(logger: Logger) {
   return function handleError(error: Error, c: Context<AppEnv>): Response {
-    const requestId = c.get('requestId');
-    if (error instanceof HttpError) {
-      const body: ErrorBody = { error: error.message, code: error.code, ...(error.field !== undefined && { field: error.field }), requestId };
-      return c.json(body, error.status as 400, error.headers);
-    }
-    if (error instanceof HTTPException && error.status < 500) {
-      return c.json({ error: error.message || 'request refused', code: statusCode(error.status), requestId } satisfies ErrorBody, error.status);
-    }
-    logger.error({ err: error, requestId, method: c.req.method, path: c.req.path }, 'request failed');
-    return c.json({ error: 'internal error', code: 'internal', requestId } satisfies ErrorBody, 500);
+    const answer = errorAnswer(error, { requestId: c.get('requestId'), method: c.req.method, path: c.req.path }, logger);
+    return c.json(answer.body, answer.status as 400, answer.headers);
   };
 }
 

@@ -70,6 +70,14 @@ export class HttpRequestMetrics {
     }
     this.#options = options;
     this.#bounds = Float64Array.from(options.buckets);
+    // Why these two objects are cast rather than being a prom-client Counter and Histogram: prom-client has no
+    // public way to hand a Histogram its bucket counts (only observe(), one call per request), and its
+    // typings accept nothing but its own classes. Measured on the service's route labels and buckets (Node
+    // 24, one core, load average 7-10): a bound child's inc() + observe() cost 0.8-1.1 µs per request, the
+    // series here 0.005-0.01 µs; a cached GET costs ≈ 16-27 µs in all. A Counter with a collect() hook could
+    // fold the counts, but the histogram would still need this, so both stay alike. What the registry reads
+    // (name, help, type, aggregator, get, getForPromString, reset) is pinned by the test comparing the
+    // exposition with prom-client's own Counter and Histogram: an upgrade that changes it fails there.
     options.registry.registerMetric(this.#counterMetric() as unknown as Counter);
     options.registry.registerMetric(this.#histogramMetric() as unknown as Counter);
   }

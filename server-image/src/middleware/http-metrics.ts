@@ -1,10 +1,6 @@
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../http/app-env.ts';
-import type { ServerMetrics } from '../metrics/server-metrics.ts';
-
-/** The metrics an {@link HttpObserver} records into. */
-export type HttpMetrics = Pick<ServerMetrics, 'http'>;
 
 /** The pattern of the route that matched (middleware registered with `use` does not count); `unmatched` for none. */
 export function routeLabel(c: Context<AppEnv>): string {

@@ -1,5 +1,5 @@
 import { badRequest, type HttpError } from '../http/http-error.ts';
-import { firstSchemaProblem, firstUnknownProperty, type ErrorLister, type SchemaProblem } from '../http/schema-problem.ts';
+import { firstSchemaProblem, firstUnknownProperty, type ErrorLister, type SchemaProblem } from '../validation/schema-problem.ts';
 
 /**
  * Most entries of any list or parameter map in an inference request besides tensor data. No client comes
