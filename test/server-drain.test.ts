@@ -5,9 +5,7 @@
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCachedForecastFastPath } from '../server-image/src/http/cached-forecast-fast-path.ts';
-import { firstFastPath } from '../server-image/src/http/fast-path.ts';
-import { createPostedForecastFastPath } from '../server-image/src/http/posted-forecast-fast-path.ts';
+import { createRequestHandlers } from '../server-image/src/app.ts';
 import { startHttpServer, type RunningHttpServer } from '../server-image/src/http-server.ts';
 import { makeCandles, makeModelArtifact } from './support/server-fixtures.ts';
 import { manualClock, startTestServing, type TestServing } from './support/server-harness.ts';
@@ -65,8 +63,7 @@ function get(agent: Agent, port: number, path: string): Promise<{ status: number
 describe('draining', () => {
   it('closes kept-alive connections with the responses in flight, fast path and app alike, and loses none', async () => {
     serving = await startTestServing({ artifact, clock: manualClock(T0 + 40 * HOUR + 5_000), feedCandles: candles, tokens: { alice: TOKEN }, logLevel: 'info' });
-    const fastPath = firstFastPath(createCachedForecastFastPath(serving.appDeps), createPostedForecastFastPath(serving.appDeps));
-    http = await startHttpServer({ app: serving.app, host: '127.0.0.1', port: 0, fastPath });
+    http = await startHttpServer({ ...createRequestHandlers(serving.appDeps), host: '127.0.0.1', port: 0 });
     const agent = new Agent({ keepAlive: true });
     try {
       // Both connections have answered before, so the agent would reuse them.
@@ -99,7 +96,7 @@ describe('draining', () => {
 
   it('says keep-alive until the drain starts', async () => {
     serving = await startTestServing({ artifact, clock: manualClock(T0 + 40 * HOUR + 5_000), feedCandles: candles, tokens: { alice: TOKEN }, logLevel: 'info' });
-    http = await startHttpServer({ app: serving.app, host: '127.0.0.1', port: 0, fastPath: createPostedForecastFastPath(serving.appDeps) });
+    http = await startHttpServer({ ...createRequestHandlers(serving.appDeps), host: '127.0.0.1', port: 0 });
     const agent = new Agent({ keepAlive: true });
     try {
       const first = slowPost(agent, http.port, '/v1/forecast', JSON.stringify({ candles: candles.slice(-13) }));

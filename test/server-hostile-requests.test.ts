@@ -2,9 +2,7 @@
 // oversized candle arrays, bodies that never end, an exhausted rate limit, repeated Authorization headers.
 import { request, type OutgoingHttpHeaders } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCachedForecastFastPath } from '../server-image/src/http/cached-forecast-fast-path.ts';
-import { firstFastPath } from '../server-image/src/http/fast-path.ts';
-import { createPostedForecastFastPath } from '../server-image/src/http/posted-forecast-fast-path.ts';
+import { createRequestHandlers } from '../server-image/src/app.ts';
 import { startHttpServer, type RunningHttpServer } from '../server-image/src/http-server.ts';
 import { makeCandles, makeModelArtifact } from './support/server-fixtures.ts';
 import { bearer, manualClock, startTestServing, type TestServing, type TestServingOptions } from './support/server-harness.ts';
@@ -43,8 +41,7 @@ async function startServer(options: Partial<TestServingOptions> = {}): Promise<S
   const serving = await startTestServing({ artifact, clock, feedCandles: candles, tokens: { alice: TOKEN, bob: BOB }, logLevel: 'info', ...options });
   let http: RunningHttpServer;
   try {
-    const fastPath = firstFastPath(createCachedForecastFastPath(serving.appDeps), createPostedForecastFastPath(serving.appDeps));
-    http = await startHttpServer({ app: serving.app, host: '127.0.0.1', port: 0, fastPath });
+    http = await startHttpServer({ ...createRequestHandlers(serving.appDeps), host: '127.0.0.1', port: 0 });
   } catch (error) {
     await serving.close();
     throw error;

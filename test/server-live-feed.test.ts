@@ -2,7 +2,7 @@
 // exchange back (fresh again), as seen through GET /v1/forecast and /metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExchangeFetcher } from '../server-image/src/feed/exchange-fetcher.ts';
-import { startExchangeReplayServer, type ExchangeReplayServer } from './support/exchange-replay-server.ts';
+import { startExchangeReplayServer, type ExchangeReplayServer } from '../exchange-replay/exchange-replay-server.ts';
 import { makeCandles, makeModelArtifact } from './support/server-fixtures.ts';
 import { bearer, jsonOf, manualClock, startTestServing, type TestServing } from './support/server-harness.ts';
 

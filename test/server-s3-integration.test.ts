@@ -14,7 +14,7 @@ import { openArtifactStore } from '../core/storage/open-artifact-store.ts';
 import { parseServerConfig } from '../server-image/src/config.ts';
 import { createLogger } from '../server-image/src/logger.ts';
 import { startInferenceService, type InferenceService } from '../server-image/src/service.ts';
-import { startExchangeReplayServer, type ExchangeReplayServer } from './support/exchange-replay-server.ts';
+import { startExchangeReplayServer, type ExchangeReplayServer } from '../exchange-replay/exchange-replay-server.ts';
 import { startS3Server, type TestS3Server } from './support/s3-server.ts';
 import { makeCandles, makeModelArtifact, writeModelArtifact } from './support/server-fixtures.ts';
 import { jsonOf, logCollector, manualClock } from './support/server-harness.ts';

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileArtifactStore } from '../core/storage/file-artifact-store.ts';
 import { SCHEMATHESIS_VERSION, schemathesisBin } from '../scripts/schemathesis-setup.ts';
-import { startExchangeReplayServer, type ExchangeReplayServer } from './support/exchange-replay-server.ts';
+import { startExchangeReplayServer, type ExchangeReplayServer } from '../exchange-replay/exchange-replay-server.ts';
 import { makeCandles, makeModelArtifact, writeModelArtifact } from './support/server-fixtures.ts';
 
 const HOUR = 3_600_000;

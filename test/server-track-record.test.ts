@@ -11,7 +11,7 @@ import { FileArtifactStore } from '../core/storage/file-artifact-store.ts';
 import { parseServerConfig } from '../server-image/src/config.ts';
 import { createLogger } from '../server-image/src/logger.ts';
 import { startInferenceService, type InferenceService } from '../server-image/src/service.ts';
-import { startExchangeReplayServer, type ExchangeReplayServer } from './support/exchange-replay-server.ts';
+import { startExchangeReplayServer, type ExchangeReplayServer } from '../exchange-replay/exchange-replay-server.ts';
 import { makeCandles, makeModelArtifact, writeModelArtifact } from './support/server-fixtures.ts';
 import { logCollector, manualClock } from './support/server-harness.ts';
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { roundTo } from '../../bench/stats.ts';
 import { FileArtifactStore } from '../../core/storage/file-artifact-store.ts';
-import { startExchangeReplayServer } from '../../test/support/exchange-replay-server.ts';
+import { startExchangeReplayServer } from '../../exchange-replay/exchange-replay-server.ts';
 import { makeCandles, makeModelArtifact, writeModelArtifact } from '../../test/support/server-fixtures.ts';
 import { CAN_PIN, pinSelf, runLoad, startTarget, waitFor200, type BenchTarget, type LoadGenerator, type LoadResult, type LoadSpec } from './bench-processes.ts';
 import { HAS_WRK } from './wrk-load.ts';

@@ -33,12 +33,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const drain = { started: false };
   const server = createServer(
     // Node would otherwise keep the first of repeated Authorization headers; joined, they match no token
-    // and bearer auth refuses them (see middleware/bearer-auth.ts).
+    // and admission refuses them (see admission/admission.ts).
     { joinDuplicateHeaders: true, ServerResponse: drainAwareResponse(drain) },
     fastPath === undefined
       ? appListener
       : (incoming, outgoing) => {
-          if (!fastPath(incoming, outgoing, appListener)) appListener(incoming, outgoing);
+          if (!fastPath(incoming, outgoing)) appListener(incoming, outgoing);
         },
   );
   // Keep-alive sockets from load balancers must outlive their idle timeout (typically 60 s) to avoid races.

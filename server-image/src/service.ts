@@ -1,15 +1,12 @@
 import type { Logger } from 'pino';
 import { openArtifactStore } from '../../core/storage/open-artifact-store.ts';
-import { createApp, type AppDeps } from './app.ts';
+import { createRequestHandlers, type AppDeps } from './app.ts';
 import { createTokenBucketLimiter } from './auth/token-bucket.ts';
 import { openTokenDirectory } from './auth/token-directory.ts';
 import { SYSTEM_CLOCK, type Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import { createExchangeFetcher } from './feed/exchange-fetcher.ts';
 import { createLiveFeed, type LiveFeed } from './feed/live-feed.ts';
-import { createCachedForecastFastPath } from './http/cached-forecast-fast-path.ts';
-import { firstFastPath } from './http/fast-path.ts';
-import { createPostedForecastFastPath } from './http/posted-forecast-fast-path.ts';
 import { startHttpServer } from './http-server.ts';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.ts';
 import { loadServingModel } from './model/load-serving-model.ts';
@@ -71,7 +68,7 @@ export async function startInferenceService(options: InferenceServiceOptions): P
   };
 
   const appDeps: AppDeps = { state, tokens, limiter, metrics, logger, clock, bodyLimitBytes: config.bodyLimitBytes, maxInferBatch: config.maxInferBatch, serverVersion };
-  const http = await startHttpServer({ app: createApp(appDeps), fastPath: firstFastPath(createCachedForecastFastPath(appDeps), createPostedForecastFastPath(appDeps)), host: config.host, port: config.port });
+  const http = await startHttpServer({ ...createRequestHandlers(appDeps), host: config.host, port: config.port });
   logger.info({ port: http.port, modelUri: store.baseUri, batching: config.batching, ortThreads: config.ortThreads }, 'listening');
 
   const modelLoaded = loader.run().then((status) => {

@@ -3,6 +3,26 @@ import { HttpError } from './http-error.ts';
 import { createJsonArrayItemCounter, uncountedBodyBytes, type JsonArrayCap, type JsonArrayItemCounter } from './json-array-cap.ts';
 import { requestHeader } from './request-header.ts';
 
+/** A request body as the transport delivers it: Hono's request, or Node's straight from the socket. */
+export interface RequestBody {
+  /** The Content-Length header, if any. */
+  readonly declaredLength: string | undefined;
+  /** The whole body as UTF-8 text. */
+  text(): Promise<string>;
+  /** The body as it arrives, to limit and count it on the way; null when there is none. */
+  stream(): ReadableStream<Uint8Array> | null;
+}
+
+/** The body of the request of a Hono context. */
+export function honoRequestBody(c: Context): RequestBody {
+  return { declaredLength: requestHeader(c, 'content-length'), text: () => c.req.text(), stream: () => c.req.raw.body };
+}
+
+/** {@link readRequestJson} of the request of a Hono context. */
+export function readJsonBody(c: Context, limitBytes: number, cap?: JsonArrayCap): Promise<unknown> {
+  return readRequestJson(honoRequestBody(c), limitBytes, cap);
+}
+
 /**
  * Read and parse a JSON request body of at most `limitBytes`. A declared Content-Length over the limit is
  * refused before reading; a chunked body is counted while it streams. Oversized bodies are 413, bodies
@@ -10,16 +30,16 @@ import { requestHeader } from './request-header.ts';
  * array counted as it arrives, and is refused with the cap's error as soon as the array holds too many
  * items: neither the rest of the body nor JSON.parse is waited for.
  */
-export async function readJsonBody(c: Context, limitBytes: number, cap?: JsonArrayCap): Promise<unknown> {
-  const declared = requestHeader(c, 'content-length');
+export async function readRequestJson(body: RequestBody, limitBytes: number, cap?: JsonArrayCap): Promise<unknown> {
+  const declared = body.declaredLength;
   let text: string;
   if (declared !== undefined) {
     const length = Number(declared);
     if (!Number.isSafeInteger(length) || length < 0) throw new HttpError(400, 'body: Content-Length is not a byte count', { field: 'body' });
     if (length > limitBytes) throw tooLarge(limitBytes);
-    text = cap === undefined || length <= uncountedBodyBytes(cap) ? await c.req.text() : await readLimited(c.req.raw.body, limitBytes, cap);
+    text = cap === undefined || length <= uncountedBodyBytes(cap) ? await body.text() : await readLimited(body.stream(), limitBytes, cap);
   } else {
-    text = await readLimited(c.req.raw.body, limitBytes, cap);
+    text = await readLimited(body.stream(), limitBytes, cap);
   }
   if (text.trim() === '') throw new HttpError(400, 'body: is empty; send a JSON object', { field: 'body' });
   try {

@@ -24,7 +24,11 @@ export function incomingHeader(incoming: IncomingMessage, name: string): string 
  */
 export function requestHeaderLines(c: Context, name: string): number {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming === undefined) return 1;
+  return incoming === undefined ? 1 : incomingHeaderLines(incoming, name);
+}
+
+/** How many times Node's request carried header `name` (lower case), counted in its raw header lines. */
+export function incomingHeaderLines(incoming: IncomingMessage, name: string): number {
   const raw = incoming.rawHeaders;
   let lines = 0;
   for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) lines++;
