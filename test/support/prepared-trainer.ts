@@ -34,10 +34,16 @@ export function preparedOperatorRuntime(decide: (env: Record<string, string>) =>
   });
 }
 
-/** Outcomes handed out in order, one per trainer container; the last one repeats. */
+/** Outcomes handed out in order, one per training run; the last one repeats. */
 export function scriptedOperatorRuntime(...outcomes: PreparedOutcome[]): ContainerRuntime {
-  let next = 0;
-  return preparedOperatorRuntime(() => outcomes[Math.min(next++, outcomes.length - 1)]!);
+  // Keyed by run (its artifact URI): a run whose trainer is launched again (a replacement Pod on a loaded
+  // machine) keeps its outcome instead of taking the next run's.
+  const byRun = new Map<string, PreparedOutcome>();
+  return preparedOperatorRuntime((env) => {
+    const run = env.MUR_ARTIFACT_URI ?? '';
+    if (!byRun.has(run)) byRun.set(run, outcomes[Math.min(byRun.size, outcomes.length - 1)]!);
+    return byRun.get(run)!;
+  });
 }
 
 /** A cluster harness whose trainers end with `outcomes` in order, with the operator started. */
