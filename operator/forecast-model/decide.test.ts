@@ -3,21 +3,13 @@ import { findCondition } from '../../core/crd/conditions.ts';
 import type { ForecastModelSpec, ForecastModelStatus } from '../../core/crd/forecast-model.ts';
 import type { RunMetrics } from '../../core/crd/metrics.ts';
 import { resolveForecastModelSpec } from '../../core/crd/resolve.ts';
-import type { InferenceOptions } from '../builders/inference.ts';
 import { buildInferenceDeployment } from '../builders/inference.ts';
 import type { ForecastModelObject, TrainingRunObject } from '../kube/objects.ts';
 import { ANNOTATIONS, ARTIFACT_FINALIZER } from '../naming.ts';
-import { deploymentFixture, failedRunStatus, forecastModelFixture, GOOD_METRICS, succeededRunStatus, trainingRunFixture } from '../test-support/fixtures.ts';
+import { deploymentFixture, failedRunStatus, forecastModelFixture, GOOD_METRICS, INFERENCE_OPTIONS_FIXTURE, succeededRunStatus, trainingRunFixture } from '../test-support/fixtures.ts';
 import { decideForecastModel, type ForecastModelObservation } from './decide.ts';
 
-const inference: InferenceOptions = {
-  image: 'ghcr.io/mur/server:1',
-  imagePullPolicy: 'IfNotPresent',
-  s3SecretName: 'mur-s3',
-  tokenSecretName: 'mur-api-tokens',
-  defaultResources: {},
-  clusterDomain: 'cluster.local',
-};
+const inference = INFERENCE_OPTIONS_FIXTURE;
 const settings = { inference };
 const now = new Date('2026-01-01T00:30:00Z');
 const WORSE: RunMetrics = { mase: 1.1, maseStep1: 1.2, naiveMase: 1, skillVsNaive: -0.1, coverage: 0.7, winkler: 600, directionalAccuracy: 0.47 };

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ForecastModelSpec, ForecastModelStatus } from '../../core/crd/forecast-model.ts';
-import type { InferenceOptions } from '../builders/inference.ts';
 import type { LiveRecord } from '../drift/live-record.ts';
 import type { TrainingRunObject } from '../kube/objects.ts';
 import { ANNOTATIONS } from '../naming.ts';
-import { deploymentFixture, forecastModelFixture, succeededRunStatus, trainingRunFixture } from '../test-support/fixtures.ts';
+import { deploymentFixture, forecastModelFixture, INFERENCE_OPTIONS_FIXTURE, succeededRunStatus, trainingRunFixture } from '../test-support/fixtures.ts';
 import { decideForecastModel, type ForecastModelObservation } from './decide.ts';
 
-const inference: InferenceOptions = {
-  image: 'ghcr.io/mur/server:1',
-  imagePullPolicy: 'IfNotPresent',
-  s3SecretName: 'mur-s3',
-  tokenSecretName: 'mur-api-tokens',
-  defaultResources: {},
-  clusterDomain: 'cluster.local',
-};
+const inference = INFERENCE_OPTIONS_FIXTURE;
 const NOW = new Date('2026-01-02T12:00:00Z');
 const HOUR = 3_600_000;
 const SERVED = 'btc-1';

@@ -3,6 +3,7 @@ import type { ForecastModelSpec, ForecastModelStatus } from '../../core/crd/fore
 import { API_GROUP_VERSION } from '../../core/crd/group.ts';
 import type { RunMetrics } from '../../core/crd/metrics.ts';
 import type { TrainingRunSpec, TrainingRunStatus } from '../../core/crd/training-run.ts';
+import type { InferenceOptions } from '../builders/inference.ts';
 import type { DeploymentObject, ForecastModelObject, JobObject, ObjectMeta, PodObject, TrainingRunObject } from '../kube/objects.ts';
 
 /** The market every fixture forecasts. */
@@ -109,3 +110,13 @@ export function deploymentFixture(base: { metadata?: { name?: string; annotation
       : { observedGeneration: generation, replicas, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0 },
   } as DeploymentObject;
 }
+
+/** Inference Deployment settings as the operator's configuration would give them. */
+export const INFERENCE_OPTIONS_FIXTURE: InferenceOptions = {
+  image: 'ghcr.io/mur/server:1',
+  imagePullPolicy: 'IfNotPresent',
+  s3SecretName: 'mur-s3',
+  tokenSecretName: 'mur-api-tokens',
+  defaultResources: {},
+  clusterDomain: 'cluster.local',
+};
