@@ -1,15 +1,14 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
+import { HttpStatusError, type HttpStatusErrorOptions } from '../../../core/http/http-status-error.ts';
 import { CandleRequestError } from '../forecast/candle-request-error.ts';
 import type { AppEnv } from './app-env.ts';
 
 /** Options of an HttpError besides its status and message. */
-export interface HttpErrorOptions extends ErrorOptions {
+export interface HttpErrorOptions extends Omit<HttpStatusErrorOptions, 'code'> {
   /** The request field at fault, e.g. `candles[3].time` or `body`. */
   readonly field?: string;
-  /** Extra response headers, e.g. Retry-After or WWW-Authenticate. */
-  readonly headers?: Readonly<Record<string, string>>;
   /** Machine-readable code of the response when the status alone does not say enough, e.g. `model_refused`. */
   readonly code?: string;
 }
@@ -19,19 +18,13 @@ export interface HttpErrorOptions extends ErrorOptions {
  * JSON response `{ error, code, field?, requestId }`; `error` is a string so that KServe v2 clients,
  * which read `error`, understand it too.
  */
-export class HttpError extends Error {
+export class HttpError extends HttpStatusError {
   override readonly name = 'HttpError';
-  readonly status: number;
   readonly field: string | undefined;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly code: string;
 
   constructor(status: number, message: string, options: HttpErrorOptions = {}) {
-    super(message, options);
-    this.status = status;
+    super(status, message, { code: options.code ?? statusCode(status), headers: options.headers, cause: options.cause });
     this.field = options.field;
-    this.headers = options.headers ?? {};
-    this.code = options.code ?? statusCode(status);
   }
 }
 
