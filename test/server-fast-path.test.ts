@@ -1,11 +1,10 @@
 // GET and POST /v1/forecast through a real Node server wired like the service: the fast path is the only code
 // for them (the app never sees them), and answers every case itself — success, refusals, rate limits, other
 // details, debug logging — with the service's status, headers, body and metrics.
-import { afterEach, describe, expect, it } from 'vitest';
-import { createRequestHandlers } from '../server-image/src/app.ts';
-import { startHttpServer, type RunningHttpServer } from '../server-image/src/http-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useListeningServers } from './support/listening-server.ts';
 import { makeCandles, makeModelArtifact } from './support/server-fixtures.ts';
-import { bearer, jsonOf, manualClock, startTestServing, type TestServing, type TestServingOptions } from './support/server-harness.ts';
+import { bearer, jsonOf, type TestServing } from './support/server-harness.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 2, 3);
@@ -15,49 +14,7 @@ const FORECAST_TYPE = 'application/json; charset=UTF-8';
 const artifact = makeModelArtifact({ window: 12, horizon: 4, units: 8 });
 const candles = makeCandles({ start: T0, count: 40 });
 
-interface Server {
-  readonly serving: TestServing;
-  readonly url: string;
-  /** Paths of the requests the Hono app received (the fast path's never reach it). */
-  readonly appPaths: string[];
-  close(): Promise<void>;
-}
-
-let running: Server | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function startServer(options: Partial<TestServingOptions> = {}): Promise<Server> {
-  const clock = manualClock(T0 + 40 * HOUR + 5_000);
-  const serving = await startTestServing({ artifact, clock, feedCandles: candles, tokens: { alice: TOKEN }, logLevel: 'info', ...options });
-  const { app, fastPath } = createRequestHandlers(serving.appDeps);
-  const appPaths: string[] = [];
-  const observedApp = {
-    fetch(request: Request, ...rest: unknown[]) {
-      appPaths.push(new URL(request.url).pathname);
-      return app.fetch(request, ...(rest as []));
-    },
-  };
-  let http: RunningHttpServer;
-  try {
-    http = await startHttpServer({ app: observedApp, fastPath, host: '127.0.0.1', port: 0 });
-  } catch (error) {
-    await serving.close();
-    throw error;
-  }
-  running = {
-    serving,
-    url: `http://127.0.0.1:${http.port}`,
-    appPaths,
-    async close() {
-      await http.drain(1_000);
-      await serving.close();
-    },
-  };
-  return running;
-}
+const startServer = useListeningServers({ artifact, now: T0 + 40 * HOUR + 5_000, feedCandles: candles, tokens: { alice: TOKEN }, logLevel: 'info' });
 
 async function metric(serving: TestServing, line: RegExp): Promise<number> {
   const text = await serving.metrics.registry.metrics();

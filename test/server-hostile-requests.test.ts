@@ -1,11 +1,10 @@
 // Hostile requests through a real Node server wired like the service (fast paths in front of the app):
 // oversized candle arrays, bodies that never end, an exhausted rate limit, repeated Authorization headers.
 import { request, type OutgoingHttpHeaders } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createRequestHandlers } from '../server-image/src/app.ts';
-import { startHttpServer, type RunningHttpServer } from '../server-image/src/http-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useListeningServers } from './support/listening-server.ts';
 import { makeCandles, makeModelArtifact } from './support/server-fixtures.ts';
-import { bearer, manualClock, startTestServing, type TestServing, type TestServingOptions } from './support/server-harness.ts';
+import { bearer } from './support/server-harness.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2025, 2, 3);
@@ -24,38 +23,7 @@ function rows(count: number): string {
 }
 const OVERSIZE = `{"candles":[${rows(10_001)}]}`;
 
-interface Server {
-  readonly serving: TestServing;
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-let running: Server | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function startServer(options: Partial<TestServingOptions> = {}): Promise<Server> {
-  const clock = manualClock(T0 + 40 * HOUR + 5_000);
-  const serving = await startTestServing({ artifact, clock, feedCandles: candles, tokens: { alice: TOKEN, bob: BOB }, logLevel: 'info', ...options });
-  let http: RunningHttpServer;
-  try {
-    http = await startHttpServer({ ...createRequestHandlers(serving.appDeps), host: '127.0.0.1', port: 0 });
-  } catch (error) {
-    await serving.close();
-    throw error;
-  }
-  running = {
-    serving,
-    port: http.port,
-    async close() {
-      await http.drain(1_000);
-      await serving.close();
-    },
-  };
-  return running;
-}
+const startServer = useListeningServers({ artifact, now: T0 + 40 * HOUR + 5_000, feedCandles: candles, tokens: { alice: TOKEN, bob: BOB }, logLevel: 'info' });
 
 interface Answer {
   readonly status: number;
