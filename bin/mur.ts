@@ -14,13 +14,8 @@ Run 'mur <command> --help' for the command's flags.
 `;
 
 if (command === 'train') {
-  const { runTrainCommand, recordTermination } = await import('../trainer-image/src/train-command.ts');
-  // Kubernetes sends SIGTERM at activeDeadlineSeconds or on eviction: say so in the termination message.
-  process.once('SIGTERM', () => {
-    recordTermination(process.env, 'SIGTERM', rest);
-    process.exit(143);
-  });
-  process.exitCode = await runTrainCommand({ argv: rest, env: process.env, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr });
+  const { runTrainerProcess } = await import('../trainer-image/src/trainer-process.ts');
+  await runTrainerProcess(rest);
 } else if (command === 'serve') {
   await import('../server-image/src/main.ts');
 } else {

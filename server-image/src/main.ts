@@ -2,7 +2,7 @@
 import { parseConfigOrExit } from '../../core/config-or-exit.ts';
 import { isBadInput } from '../../core/errors.ts';
 import { handleShutdownSignals } from '../../core/shutdown.ts';
-import packageJson from '../../package.json' with { type: 'json' };
+import packageJson from '../package.json' with { type: 'json' };
 import { parseServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startInferenceService } from './service.ts';

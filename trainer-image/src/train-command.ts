@@ -130,8 +130,8 @@ export function recordTermination(env: Readonly<Record<string, string | undefine
   }
 }
 
-/** The trainer's version: the package version, which image builds stamp. */
+/** The trainer's version: its workspace's package version, which image builds stamp. */
 export function trainerVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
   return pkg.version ?? '0.0.0';
 }

@@ -18,9 +18,9 @@ export interface ProcessRuntimeOptions {
   readonly images?: Record<string, LocalImage>;
 }
 
-/** Our Dockerfiles' ENTRYPOINTs. */
+/** The ENTRYPOINTs of the Dockerfile's image targets. */
 const IMAGES: Readonly<Record<string, LocalImage>> = {
-  trainer: { entry: 'bin/mur.ts', args: ['train'] },
+  trainer: { entry: 'trainer-image/src/main.ts' },
   server: { entry: 'server-image/src/main.ts' },
   operator: { entry: 'operator/main.ts' },
   dashboard: { entry: 'dashboard/src/main.ts' },

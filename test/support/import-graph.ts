@@ -1,0 +1,47 @@
+/** The files and packages a program loads, read from its sources: relative imports followed, package imports collected. */
+import { existsSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import path from 'node:path';
+import ts from 'typescript';
+
+/** What one entry file reaches: repository-relative files, and the npm packages those files import. */
+export interface ImportGraph {
+  readonly files: ReadonlySet<string>;
+  /** Package name → the files importing it. */
+  readonly packages: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The npm package a bare specifier names: `@scope/name` or `name`, without a subpath. */
+export function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/**
+ * Walk every static, dynamic (string literal) and type import from `entries`, relative to `root`. Type imports are
+ * followed too: they cost nothing at run time, but a package named only in a type still has to be installed for
+ * the workspace's own type check.
+ */
+export function importGraph(root: string, entries: readonly string[]): ImportGraph {
+  const files = new Set<string>();
+  const packages = new Map<string, string[]>();
+  const pending = [...entries];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    const { importedFiles } = ts.preProcessFile(readFileSync(path.join(root, file), 'utf8'), true, true);
+    for (const { fileName: specifier } of importedFiles) {
+      if (specifier.startsWith('.')) {
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+        if (!existsSync(path.join(root, target))) throw new Error(`${file} imports ${specifier}, which does not exist`);
+        if (/\.[cm]?[jt]s$/.test(target)) pending.push(target);
+        else files.add(target);
+      } else if (!specifier.startsWith('node:') && !isBuiltin(specifier)) {
+        const name = packageName(specifier);
+        packages.set(name, [...(packages.get(name) ?? []), file]);
+      }
+    }
+  }
+  return { files, packages };
+}
