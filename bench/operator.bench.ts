@@ -161,7 +161,7 @@ async function benchmark(models: number): Promise<Result> {
     MUR_WORKERS: '32',
     MUR_RESYNC_SECONDS: String(RESYNC_SECONDS),
     MUR_LOG_LEVEL: 'warn',
-    // As operator/Dockerfile runs it; OPERATOR_NODE_OPTIONS tries other V8 settings.
+    // As the Dockerfile's operator target runs it; OPERATOR_NODE_OPTIONS tries other V8 settings.
     NODE_OPTIONS: process.env.OPERATOR_NODE_OPTIONS ?? '--max-semi-space-size=4',
   });
   // The reaper kills what the pid list names if this bench is killed: the operator too.

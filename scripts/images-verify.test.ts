@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parseCandleCsv } from '../trainer-image/src/candles/index.ts';
 import { imagesCacheDir } from './images-verify.ts';
 import { buildArgs, runArgs, storageIn } from './images/buildah-args.ts';
-import { baseImageBuildArgs, verifyTag } from './images/build-image.ts';
+import { baseImageBuildArgs, stageTag, verifyTag } from './images/build-image.ts';
 import { lockCache } from './images/cache-lock.ts';
-import { globalArgDefaults, namedStagesWithSteps, qualifiedImageName } from './images/dockerfile.ts';
+import { globalArgDefaults, qualifiedImageName, stagesToKeep } from './images/dockerfile.ts';
 import { closedPortKubeconfig, firstLines, hostPathOf, syntheticKlineCsv } from './images/fixtures.ts';
 import { IMAGES } from './images/image-table.ts';
 import { deepestDescendant, parentPids } from './images/processes.ts';
@@ -22,13 +22,13 @@ const storage = storageIn('/cache');
 
 describe('buildah command lines', () => {
   it('builds with chroot isolation, cached layers and its own vfs storage, never pulling', () => {
-    const args = buildArgs(storage, { dockerfile: '/repo/server-image/Dockerfile', contextDir: '/repo', tag: 'localhost/make-us-rich/server:verify', buildArgs: { NODE_IMAGE: 'docker.io/library/node:24-bookworm-slim' }, target: 'deps' });
+    const args = buildArgs(storage, { dockerfile: '/repo/Dockerfile', contextDir: '/repo', tag: 'localhost/make-us-rich/server:verify', buildArgs: { NODE_IMAGE: 'docker.io/library/node:24-bookworm-slim' }, target: 'deps' });
     expect(args).toEqual([
       '--root', '/cache/storage', '--runroot', '/cache/run', '--storage-driver', 'vfs',
       'build', '--isolation', 'chroot', '--layers', '--pull=never', '--network', 'host',
       '--build-arg', 'NODE_IMAGE=docker.io/library/node:24-bookworm-slim',
       '--target', 'deps',
-      '--file', '/repo/server-image/Dockerfile', '--tag', 'localhost/make-us-rich/server:verify', '/repo',
+      '--file', '/repo/Dockerfile', '--tag', 'localhost/make-us-rich/server:verify', '/repo',
     ]);
   });
 
@@ -50,9 +50,18 @@ describe('reading Dockerfiles', () => {
     expect(globalArgDefaults(text)).toEqual({ BASE: 'node:24', QUOTED: 'debian:12' });
   });
 
-  it('names the stages that run steps of their own, not the ones that only alias a base image', () => {
-    expect(namedStagesWithSteps('FROM a AS node\n\nFROM b AS deps\nRUN x\nFROM c\nCOPY --from=deps /a /a\n')).toEqual(['deps']);
-    expect(namedStagesWithSteps(dockerfile('trainer-image/Dockerfile'))).toEqual(['deps']);
+  it('keeps the stages a target copies from, through aliases and ARG-chosen stages, but not its bases or scratch stages', () => {
+    const text = 'ARG FLAVOUR=a\nFROM img AS base\nRUN x\nFROM base AS deps\nRUN d\nFROM scratch AS files\nCOPY x /x\nFROM base AS flavour-a\nRUN a\nFROM base AS flavour-b\nCOPY --from=deps /d /d\nRUN b\nFROM flavour-${FLAVOUR} AS chosen\nFROM base AS app\nCOPY --chown=1:1 --from=files /x /x\nCOPY --from=chosen /y /y\nFROM base AS unrelated\nRUN z\n';
+    expect(stagesToKeep(text, 'app')).toEqual(['flavour-a']);
+    expect(stagesToKeep(text, 'app', { FLAVOUR: 'b' })).toEqual(['deps', 'flavour-b']);
+    expect(() => stagesToKeep(text, 'missing')).toThrow('the Dockerfile has no stage named missing');
+    expect(() => stagesToKeep('FROM img AS base\nRUN x\nFROM base-$LATE AS app\n', 'app')).toThrow('FROM uses ARG LATE, which has no value');
+  });
+
+  it('keeps the shared dependency stage for every image, and the trainer never builds the GPU stage it skips', () => {
+    const text = dockerfile('Dockerfile');
+    for (const entry of IMAGES) expect(stagesToKeep(text, entry.target, entry.buildArgs), entry.name).toEqual(['deps']);
+    expect(stagesToKeep(text, 'trainer')).toEqual(['deps', 'trainer-modules-gpu']);
   });
 
   it('qualifies short image names the way Docker resolves them', () => {
@@ -77,18 +86,19 @@ describe('the image table', () => {
 
   it('says which Dockerfile lacks a base-image default', () => {
     const entry = { ...IMAGES[1]!, baseImageArgs: { BASE: 'node' as const } };
-    expect(() => baseImageBuildArgs(entry, 'ARG NODE_IMAGE=node:24\nFROM ${BASE}\n')).toThrow(/server-image\/Dockerfile declares no default for ARG BASE before its first FROM/);
+    expect(() => baseImageBuildArgs(entry, 'ARG NODE_IMAGE=node:24\nFROM ${BASE}\n')).toThrow(/^Dockerfile declares no default for ARG BASE before its first FROM/);
   });
 
   it('checks the trainer before the server, which serves the trainer\'s artifact', () => {
     const names = IMAGES.map((entry) => entry.name);
     expect(names.indexOf('trainer')).toBeLessThan(names.indexOf('server'));
-    expect(verifyTag('server', 'deps')).toBe('localhost/make-us-rich/server-deps:verify');
+    expect(verifyTag('server')).toBe('localhost/make-us-rich/server:verify');
+    expect(stageTag('deps')).toBe('localhost/make-us-rich/stage-deps:verify');
   });
 });
 
-describe('the trainer Dockerfile', () => {
-  const runSteps = dockerfile('trainer-image/Dockerfile').replace(/\\\n/g, ' ').split('\n').filter((line) => line.startsWith('RUN '));
+describe('the trainer\'s stages of the Dockerfile', () => {
+  const runSteps = dockerfile('Dockerfile').replace(/\\\n/g, ' ').split('\n').filter((line) => line.startsWith('RUN '));
 
   it('never passes --allow-scripts to a project install, which npm 11 refuses (EALLOWSCRIPTS)', () => {
     expect(runSteps.some((line) => /npm install/.test(line))).toBe(true);

@@ -1,5 +1,5 @@
 /**
- * `npm run images:verify`: build the four images from their Dockerfiles with buildah (no Docker engine), start
+ * `npm run images:verify`: build the four images (the root Dockerfile's targets) with buildah (no Docker engine), start
  * each one as its non-root user and check it works, then print every image's size as JSON on stdout.
  *
  *   trainer    `mur train --help`, then a one-epoch run on 400 hourly candles writing an artifact to a mounted folder
@@ -11,7 +11,7 @@
  * root for the CUDA image, and the same root with this Node and npm (as in the official node images) for the node
  * images, both carrying the machine's CA bundle and npm registry. The images differ from released ones only in
  * that base (`addedBytes` in the report is what the Dockerfile itself adds) and in the trainer's
- * WITH_GPU_PACKAGE=false. The list of images is scripts/images/image-table.ts.
+ * TRAINER_TENSORFLOW=cpu. The list of images is scripts/images/image-table.ts.
  *
  * Everything lives in a cache folder outside the repository (MUR_IMAGES_CACHE, else
  * ~/.cache/make-us-rich/images): buildah's own vfs storage, keyed stand-ins and the cached layers a warm run
@@ -40,6 +40,8 @@ import { REQUIRED_TOOLS, missingTools, missingToolsMessage, notRootMessage, sear
 /** The Debian release the stand-ins are made from (the official node:24 images' bookworm). */
 const SUITE = 'bookworm';
 const repoRoot = resolve(import.meta.dirname, '..');
+/** Where the images and stages this script builds are tagged (the stand-ins live elsewhere). */
+const OUR_REPOSITORIES = 'localhost/make-us-rich';
 
 /** The cache folder: MUR_IMAGES_CACHE, else <$XDG_CACHE_HOME or ~/.cache>/make-us-rich/images. */
 export function imagesCacheDir(env: NodeJS.ProcessEnv): string {
@@ -54,6 +56,19 @@ function fail(message: string): never {
 }
 
 const buildah = (storage: StorageLocation, what: string, args: string[]) => runCommand(what, 'buildah', [...storageArgs(storage), ...args]);
+
+/**
+ * Our tags this run did not make (a renamed stage, a Dockerfile that moved) go, so their layers can be pruned;
+ * only after a run that built everything, since a failed build leaves tags it still needs unmade.
+ */
+async function untagStale(storage: StorageLocation, made: ReadonlySet<string>): Promise<void> {
+  const listed = (await buildah(storage, 'buildah images', ['images', '--format', '{{.Name}}:{{.Tag}}'])).stdout.split('\n').map((line) => line.trim());
+  for (const tag of listed.filter((line) => line.startsWith(`${OUR_REPOSITORIES}/`) && !made.has(line))) {
+    log(`removing the stale tag ${tag}`);
+    // rmi drops the name, and the image with it when that was its last name; a failure only costs disk.
+    await buildah(storage, `buildah rmi ${tag}`, ['rmi', tag]).catch((error: unknown) => log((error as Error).message));
+  }
+}
 
 /** Dangling images (superseded builds) go; tagged images, their layers and the stages' layers stay for the next run. */
 async function prune(storage: StorageLocation): Promise<void> {
@@ -80,15 +95,22 @@ async function verify(storage: StorageLocation, workDir: string, seconds: Record
   for (const ref of Object.values(standIns)) for (const layer of imageLayers((await buildah(storage, 'inspect', ['inspect', '--type', 'image', ref])).stdout)) baseDigests.add(layer.digest);
 
   const built = new Map<string, { image: string; error?: string }>();
+  const made = new Set<string>();
+  const stagesBuilt = new Set<string>();
   for (const entry of IMAGES) {
     const logFile = join(workDir, `${entry.name}-build.log`);
-    await timed(`build ${entry.name}`, () => buildImage(entry, { storage, repoRoot, standIns, logFile, log }))
-      .then((image) => built.set(entry.name, { image }))
+    await timed(`build ${entry.name}`, () => buildImage(entry, { storage, repoRoot, standIns, logFile, log, stagesBuilt }))
+      .then((tags) => {
+        for (const tag of tags) made.add(tag);
+        built.set(entry.name, { image: tags.at(-1)! });
+      })
       .catch((error: unknown) => {
         log(`${entry.name}: ${(error as Error).message}`);
         built.set(entry.name, { image: '', error: (error as Error).message });
       });
   }
+
+  if ([...built.values()].every((build) => build.error === undefined)) await untagStale(storage, made);
 
   const fixtures = prepareFixtures({ workDir, candleSource: join(repoRoot, '..', 'shared', 'data', 'ETHUSDT-1h-binance-2020-01-01_2022-04-11.csv'), closedPort: await freeLoopbackPort() });
   const startTimeoutMs = Number(process.env.MUR_IMAGES_START_TIMEOUT_S || 300) * 1000;

@@ -1,6 +1,6 @@
 import type { V1PodSecurityContext, V1SecurityContext } from '@kubernetes/client-node';
 
-/** UID the platform's images run as (both Dockerfiles create this user). */
+/** UID the platform's images run as (every target of the root Dockerfile creates this user). */
 export const IMAGE_USER_ID = 10_001;
 
 /** Pod-level security context meeting the "restricted" Pod Security Standard. */

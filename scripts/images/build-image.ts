@@ -1,14 +1,19 @@
-/** Build one image of the table from its Dockerfile, unchanged, on the local base-image stand-ins. */
+/** Build one image of the table from the Dockerfile, unchanged, on the local base-image stand-ins. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildArgs, niced, storageArgs, type StorageLocation } from './buildah-args.ts';
-import { globalArgDefaults, namedStagesWithSteps, qualifiedImageName } from './dockerfile.ts';
+import { globalArgDefaults, qualifiedImageName, stagesToKeep } from './dockerfile.ts';
 import type { ImageEntry, StandInKind } from './image-table.ts';
 import { runCommand } from './processes.ts';
 
-/** The tag images:verify gives an image (or one of its stages) in its own storage. */
-export function verifyTag(name: string, stage?: string): string {
-  return `localhost/make-us-rich/${stage === undefined ? name : `${name}-${stage}`}:verify`;
+/** The tag images:verify gives an image in its own storage. */
+export function verifyTag(name: string): string {
+  return `localhost/make-us-rich/${name}:verify`;
+}
+
+/** The tag of a build stage the images share (`deps`, `node-runtime`, …), which keeps its layers from being pruned. */
+export function stageTag(stage: string): string {
+  return `localhost/make-us-rich/stage-${stage}:verify`;
 }
 
 /**
@@ -33,23 +38,33 @@ export interface BuildContext {
   readonly standIns: Readonly<Record<StandInKind, string>>;
   readonly logFile: string;
   readonly log: (line: string) => void;
+  /** Stage tags an earlier image of this run built already: a second build of them would only redo cache lookups. */
+  readonly stagesBuilt: Set<string>;
 }
 
-/** Tag the stand-ins with the base names, build every named stage under its own tag (so pruning keeps it), then the image. */
-export async function buildImage(entry: ImageEntry, context: BuildContext): Promise<string> {
+/**
+ * Tag the stand-ins with the base names, build each stage the image copies from under its own tag (so pruning keeps
+ * it), unless an earlier image of the run did, then the image. Returns the tags the image needs.
+ */
+export async function buildImage(entry: ImageEntry, context: BuildContext): Promise<string[]> {
   const dockerfileText = readFileSync(join(context.repoRoot, entry.dockerfile), 'utf8');
   const args = baseImageBuildArgs(entry, dockerfileText);
   for (const [arg, kind] of Object.entries(entry.baseImageArgs)) {
     await runCommand(`tag the ${kind} stand-in as ${args[arg]}`, 'buildah', [...storageArgs(context.storage), 'tag', context.standIns[kind], args[arg]!]);
   }
-  const build = async (tag: string, target?: string) => {
-    context.log(`${entry.name}: building ${target === undefined ? entry.dockerfile : `stage ${target} of ${entry.dockerfile}`}`);
-    const request = { dockerfile: join(context.repoRoot, entry.dockerfile), contextDir: context.repoRoot, tag, buildArgs: args, ...(target === undefined ? {} : { target }) };
+  const build = async (tag: string, target: string) => {
+    context.log(`${entry.name}: building stage ${target} of ${entry.dockerfile}`);
+    const request = { dockerfile: join(context.repoRoot, entry.dockerfile), contextDir: context.repoRoot, tag, buildArgs: args, target };
     const [nice, niceArgs] = niced('buildah', buildArgs(context.storage, request));
     await runCommand(`buildah build ${tag}`, nice, niceArgs, { logFile: context.logFile });
   };
-  for (const stage of namedStagesWithSteps(dockerfileText)) await build(verifyTag(entry.name, stage), stage);
-  const tag = verifyTag(entry.name);
-  await build(tag);
-  return tag;
+  const tags: string[] = [];
+  for (const stage of stagesToKeep(dockerfileText, entry.target, args)) {
+    const tag = stageTag(stage);
+    if (!context.stagesBuilt.has(tag)) await build(tag, stage);
+    context.stagesBuilt.add(tag);
+    tags.push(tag);
+  }
+  await build(verifyTag(entry.name), entry.target);
+  return [...tags, verifyTag(entry.name)];
 }

@@ -1,4 +1,4 @@
-/** The little of a Dockerfile images:verify reads: ARG defaults and the named build stages. */
+/** The little of a Dockerfile images:verify reads: ARG defaults and which named stages a target builds. */
 
 /** One logical Dockerfile line: continuations joined, comments and blank lines dropped. */
 function instructions(text: string): string[] {
@@ -29,27 +29,85 @@ export function globalArgDefaults(text: string): Record<string, string> {
   return defaults;
 }
 
-/**
- * Names of the `FROM … AS name` stages that run instructions of their own. Their last layer has no tag and no
- * child image, so `buildah rmi --prune` would delete it and the next build would redo it (an `npm ci`).
- */
-export function namedStagesWithSteps(text: string): string[] {
-  const stages: string[] = [];
-  let current: { name: string | undefined; steps: number } | undefined;
-  const close = () => {
-    if (current?.name !== undefined && current.steps > 0) stages.push(current.name);
-  };
+/** One build stage: its base (a stage name or an image, ARGs not yet substituted), name, steps and `COPY --from` stages. */
+interface Stage {
+  readonly base: string;
+  readonly name: string | undefined;
+  steps: number;
+  readonly copiesFrom: string[];
+}
+
+function stages(text: string): Stage[] {
+  const found: Stage[] = [];
   for (const line of instructions(text)) {
-    const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?$/i.exec(line);
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
     if (from) {
-      close();
-      current = { name: from[1], steps: 0 };
-    } else if (current) {
-      current.steps += 1;
+      found.push({ base: from[1]!, name: from[2], steps: 0, copiesFrom: [] });
+      continue;
     }
+    const current = found.at(-1);
+    if (current === undefined) continue;
+    current.steps += 1;
+    const copyFrom = /^COPY\s+(?:--\S+\s+)*?--from=(\S+)/i.exec(line);
+    if (copyFrom) current.copiesFrom.push(copyFrom[1]!);
   }
-  close();
-  return stages;
+  return found;
+}
+
+/** `${NAME}` and `$NAME` replaced by their values; an ARG without one is an error, since the stage would not resolve. */
+function substitute(text: string, args: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_match, braced: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare)!;
+    const value = args[name];
+    if (value === undefined) throw new Error(`FROM uses ARG ${name}, which has no value`);
+    return value;
+  });
+}
+
+/**
+ * The stages of `target` that must carry a tag of their own to survive `buildah rmi --prune`: the ones it copies
+ * from (`COPY --from`), transitively, followed through stages that only alias another (`FROM deps AS x`), with
+ * `args` (build args over the global ARG defaults) substituted in FROM lines. A stage the target is based on
+ * (`FROM node-runtime`) is the parent of the image's layers and stays anyway; a copied-from stage's last layer is no
+ * image's parent, so pruning would delete it and the next build would redo it (an `npm ci`). Stages built from
+ * `scratch` are left out (they only copy a few source folders and cost nothing to rebuild), and so are the bases
+ * of a kept stage.
+ */
+export function stagesToKeep(text: string, target: string, args: Readonly<Record<string, string>> = {}): string[] {
+  const all = stages(text);
+  const values = { ...globalArgDefaults(text), ...args };
+  const byName = new Map(all.flatMap((stage) => (stage.name === undefined ? [] : [[stage.name, stage] as const])));
+  const stageNamed = (name: string): Stage => {
+    const stage = byName.get(name);
+    if (stage === undefined) throw new Error(`the Dockerfile has no stage named ${name}`);
+    return stage;
+  };
+  /** The stage whose last layer `name` stands for: itself, or what it aliases. */
+  const resolve = (name: string): Stage => {
+    const stage = stageNamed(name);
+    const base = substitute(stage.base, values);
+    return stage.steps === 0 && byName.has(base) ? resolve(base) : stage;
+  };
+  const keep = new Set<string>();
+  const visited = new Set<string>();
+  const visit = (name: string) => {
+    if (visited.has(name)) return;
+    visited.add(name);
+    const stage = stageNamed(name);
+    const base = substitute(stage.base, values);
+    if (byName.has(base)) visit(base);
+    for (const source of stage.copiesFrom) {
+      const copied = resolve(source);
+      if (copied.base !== 'scratch') keep.add(copied.name!);
+      visit(source);
+    }
+  };
+  visit(target);
+  // A kept stage's own bases are its parents, kept with it.
+  for (const name of [...keep]) {
+    for (let base = substitute(stageNamed(name).base, values); byName.has(base); base = substitute(stageNamed(base).base, values)) keep.delete(base);
+  }
+  return all.filter((stage) => stage.name !== undefined && keep.has(stage.name)).map((stage) => stage.name!);
 }
 
 /** Docker's reading of a short image name: `node:24` is docker.io/library/node:24, `nvidia/cuda:x` docker.io/nvidia/cuda:x. */

@@ -1,6 +1,7 @@
 /**
- * The images `npm run images:verify` builds and starts: one row per Dockerfile. When a Dockerfile moves, gains a
- * base-image ARG or its entrypoint needs other settings, this table is the one place to change.
+ * The images `npm run images:verify` builds and starts: one row per target of the root Dockerfile. When a target is
+ * renamed, the Dockerfile gains a base-image ARG or an entrypoint needs other settings, this table is the one place
+ * to change.
  */
 
 /** Which local stand-in replaces a base image: a bare Debian root, or the same root with Node and npm. */
@@ -38,11 +39,13 @@ export interface HttpSmokeCheck {
 /** How an image proves that it starts. */
 export type SmokeCheck = CommandSmokeCheck | HttpSmokeCheck;
 
-/** One image: where its Dockerfile is, what its base images are replaced with, and how it is checked. */
+/** One image: its Dockerfile and target, what its base images are replaced with, and how it is checked. */
 export interface ImageEntry {
   readonly name: string;
   /** Relative to the repository root, which is the build context. */
   readonly dockerfile: string;
+  /** The Dockerfile stage that is the image. */
+  readonly target: string;
   /** The Dockerfile's base-image ARGs (their defaults name the images the stand-ins are tagged as). */
   readonly baseImageArgs: Readonly<Record<string, StandInKind>>;
   /** Build args that keep the build off downloads this machine cannot make. */
@@ -54,10 +57,11 @@ export interface ImageEntry {
 export const IMAGES: readonly ImageEntry[] = [
   {
     name: 'trainer',
-    dockerfile: 'trainer-image/Dockerfile',
+    dockerfile: 'Dockerfile',
+    target: 'trainer',
     baseImageArgs: { CUDA_IMAGE: 'os', NODE_IMAGE: 'node' },
     // libtensorflow's GPU build comes from Google's storage and needs CUDA: the image trains on wasm instead.
-    buildArgs: { WITH_GPU_PACKAGE: 'false' },
+    buildArgs: { TRAINER_TENSORFLOW: 'cpu' },
     smoke: {
       kind: 'commands',
       fixtures: ['candles', 'model'],
@@ -71,7 +75,8 @@ export const IMAGES: readonly ImageEntry[] = [
   },
   {
     name: 'server',
-    dockerfile: 'server-image/Dockerfile',
+    dockerfile: 'Dockerfile',
+    target: 'server',
     baseImageArgs: { NODE_IMAGE: 'node' },
     buildArgs: {},
     smoke: {
@@ -85,7 +90,8 @@ export const IMAGES: readonly ImageEntry[] = [
   },
   {
     name: 'operator',
-    dockerfile: 'operator/Dockerfile',
+    dockerfile: 'Dockerfile',
+    target: 'operator',
     baseImageArgs: { NODE_IMAGE: 'node' },
     buildArgs: {},
     smoke: {
@@ -99,7 +105,8 @@ export const IMAGES: readonly ImageEntry[] = [
   },
   {
     name: 'dashboard',
-    dockerfile: 'dashboard/Dockerfile',
+    dockerfile: 'Dockerfile',
+    target: 'dashboard',
     baseImageArgs: { NODE_IMAGE: 'node' },
     buildArgs: {},
     smoke: {
