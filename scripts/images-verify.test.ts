@@ -18,7 +18,7 @@ import { missingTools, missingToolsMessage, searchPath } from './images/tools.ts
 
 const repoRoot = join(import.meta.dirname, '..');
 const dockerfile = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
-const storage = storageIn('/cache');
+const storage = storageIn('/cache', 'vfs');
 
 describe('buildah command lines', () => {
   it('builds with chroot isolation, cached layers and its own vfs storage, never pulling', () => {

@@ -35,6 +35,7 @@ import { runCommand, stopRunningChildren } from './images/processes.ts';
 import { addedBytes, imageLayers, megabytes, totalBytes, verifyReport, type ImageResult } from './images/size-report.ts';
 import { freeLoopbackPort, runSmokeCheck } from './images/smoke-checks.ts';
 import { ensureStandIns, machineStandInSettings, standInRef } from './images/stand-ins.ts';
+import { chooseStorageDriver, unusedStorageFolders } from './images/storage-driver.ts';
 import { REQUIRED_TOOLS, missingTools, missingToolsMessage, notRootMessage, searchPath } from './images/tools.ts';
 
 /** The Debian release the stand-ins are made from (the official node:24 images' bookworm). */
@@ -140,13 +141,29 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const cacheDir = imagesCacheDir(process.env);
-  const storage = storageIn(cacheDir);
   mkdirSync(cacheDir, { recursive: true });
   let unlock: () => void;
   try {
     unlock = lockCache(cacheDir);
   } catch (error) {
     fail((error as Error).message);
+  }
+  let storage: StorageLocation;
+  try {
+    storage = storageIn(cacheDir, chooseStorageDriver(process.env, cacheDir));
+  } catch (error) {
+    unlock();
+    fail((error as Error).message);
+  }
+  log(`storage driver: ${storage.driver}`);
+  for (const folder of unusedStorageFolders(cacheDir, storage.driver)) {
+    log(`removing ${folder}, storage this driver does not use`);
+    // A storage left by the other driver is only disk: a folder that will not go is reported, not fatal.
+    try {
+      rmSync(folder, { recursive: true, force: true });
+    } catch (error) {
+      log((error as Error).message);
+    }
   }
   const workDir = mkdtempSync(join(cacheDir, 'work-'));
   let cleaning: Promise<void> | undefined;

@@ -1,20 +1,35 @@
 /** Command lines for buildah, built as plain arrays so they can be read and tested without running anything. */
 import { join } from 'node:path';
 
+/**
+ * How image layers are stored. overlay stacks a layer on its parent, so a layer costs what it adds; vfs copies the
+ * whole file tree into every layer and every working container, which works everywhere but makes each step over a
+ * large image slow and the cache several times larger.
+ */
+export type StorageDriver = 'overlay' | 'vfs';
+
 /** Where images:verify keeps its container storage: its own, never the system's. */
 export interface StorageLocation {
   readonly root: string;
   readonly runRoot: string;
+  readonly driver: StorageDriver;
 }
 
-/** The storage of a cache folder. */
-export function storageIn(cacheDir: string): StorageLocation {
-  return { root: join(cacheDir, 'storage'), runRoot: join(cacheDir, 'run') };
+/** The storage folders of one driver in a cache folder (each driver has its own: their layers cannot be shared). */
+export function storageFolders(driver: StorageDriver): { readonly root: string; readonly runRoot: string } {
+  // vfs keeps the folder names it had before overlay was an option, so an existing cache stays warm.
+  return driver === 'vfs' ? { root: 'storage', runRoot: 'run' } : { root: `storage-${driver}`, runRoot: `run-${driver}` };
 }
 
-/** Global flags every buildah call gets: vfs works inside containers and unprivileged filesystems, overlay may not. */
+/** The storage of a cache folder for one driver. */
+export function storageIn(cacheDir: string, driver: StorageDriver): StorageLocation {
+  const folders = storageFolders(driver);
+  return { root: join(cacheDir, folders.root), runRoot: join(cacheDir, folders.runRoot), driver };
+}
+
+/** Global flags every buildah call gets. */
 export function storageArgs(storage: StorageLocation): string[] {
-  return ['--root', storage.root, '--runroot', storage.runRoot, '--storage-driver', 'vfs'];
+  return ['--root', storage.root, '--runroot', storage.runRoot, '--storage-driver', storage.driver];
 }
 
 /** What one `buildah build` is asked for. */
