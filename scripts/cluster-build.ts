@@ -1,6 +1,6 @@
 /**
  * `npm run cluster:build`: build the control plane the tests and `npm run cluster` run (etcd, kube-apiserver,
- * kube-controller-manager, kube-scheduler and kubectl) from the Go modules pinned in test/cluster/go, into a
+ * kube-controller-manager, kube-scheduler and kubectl) from the Go modules pinned in local-cluster/go, into a
  * cache folder outside the repository keyed by those versions. A warm cache costs one `stat` per binary.
  *
  *   npm run cluster:build             # build when needed, print where the binaries are
@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTROL_PLANE_BINARIES, clusterBinDir, clusterGoModuleDir, readPinnedVersions } from '../test/cluster/binaries.ts';
+import { CONTROL_PLANE_BINARIES, clusterBinDir, clusterGoModuleDir, readPinnedVersions } from '../local-cluster/binaries.ts';
 
 const json = process.argv.includes('--json');
 const quiet = process.argv.includes('--quiet');

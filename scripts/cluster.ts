@@ -14,12 +14,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { adminRest } from '../test/cluster/bootstrap.ts';
-import { startControlPlane } from '../test/cluster/control-plane.ts';
-import { processRuntime } from '../test/cluster/kubelet/process-runtime.ts';
-import { startProcessKubelet } from '../test/cluster/kubelet/process-kubelet.ts';
-import { locateHelm } from '../test/support/helm.ts';
-import { startS3Server } from '../test/support/s3-server.ts';
+import { adminRest } from '../local-cluster/bootstrap.ts';
+import { startControlPlane } from '../local-cluster/control-plane.ts';
+import { processRuntime } from '../local-cluster/kubelet/process-runtime.ts';
+import { startProcessKubelet } from '../local-cluster/kubelet/process-kubelet.ts';
+import { locateHelm } from '../local-cluster/helm.ts';
+import { startS3Server } from '../local-cluster/s3-server.ts';
 import { startReplayedMarket, type ReplayedMarket } from './replayed-market.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

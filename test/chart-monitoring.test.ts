@@ -12,7 +12,7 @@ import { buildInferenceDeployment } from '../operator/builders/inference.ts';
 import { createOperatorMetrics } from '../operator/metrics.ts';
 import { forecastModelFixture, GOOD_METRICS } from '../operator/test-support/fixtures.ts';
 import { createServerMetrics } from '../server-image/src/metrics/server-metrics.ts';
-import { locateHelm, runHelm } from './support/helm.ts';
+import { locateHelm, runHelm } from '../local-cluster/helm.ts';
 
 const root = join(import.meta.dirname, '..');
 const chartDir = join(root, 'charts/make-us-rich');

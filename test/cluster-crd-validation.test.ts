@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { API_GROUP_VERSION } from '../core/crd/group.ts';
 import { resolveForecastModelSpec, resolveTrainingRunSpec } from '../core/crd/resolve.ts';
 import type { ClusterTestContext } from './cluster/global-setup.ts';
-import { startControlPlane, type ControlPlane } from './cluster/control-plane.ts';
+import { startControlPlane, type ControlPlane } from '../local-cluster/control-plane.ts';
 import { runKubectl, type KubectlResult } from './support/kubectl.ts';
 
 const REPO = join(import.meta.dirname, '..');

@@ -14,13 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startInferenceUpstream, type InferenceUpstream } from './support/inference-upstream.ts';
 import { createKubeRest, isApiStatus } from '../operator/kube/rest-client.ts';
-import { serviceAccountToken } from './cluster/bootstrap.ts';
-import { tokenKubeconfig } from './cluster/control-plane.ts';
-import { preparedRuntime } from './cluster/kubelet/prepared-runtime.ts';
+import { serviceAccountToken } from '../local-cluster/bootstrap.ts';
+import { tokenKubeconfig } from '../local-cluster/control-plane.ts';
+import { preparedRuntime } from '../local-cluster/kubelet/prepared-runtime.ts';
 import { CHROMIUM, chromiumAvailable, launchChromium } from './support/chromium.ts';
 import { startClusterHarness, type ClusterHarness } from './support/cluster-harness.ts';
 import { startDashboardProcess } from './support/dashboard-process.ts';
-import { locateHelm, runHelm } from './support/helm.ts';
+import { locateHelm, runHelm } from '../local-cluster/helm.ts';
 
 const root = join(import.meta.dirname, '..');
 const SCREENSHOT = '/tmp/dashboard-discovery.png';

@@ -10,10 +10,10 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerRuntime } from './cluster/kubelet/container-runtime.ts';
-import { processRuntime } from './cluster/kubelet/process-runtime.ts';
+import type { ContainerRuntime } from '../local-cluster/kubelet/container-runtime.ts';
+import { processRuntime } from '../local-cluster/kubelet/process-runtime.ts';
 import { startClusterHarness, type ClusterHarness } from './support/cluster-harness.ts';
-import { locateHelm, runHelm, type HelmResult } from './support/helm.ts';
+import { locateHelm, runHelm, type HelmResult } from '../local-cluster/helm.ts';
 import { isTrainerLaunch, preparedOperatorRuntime } from './support/prepared-trainer.ts';
 
 const root = join(import.meta.dirname, '..');

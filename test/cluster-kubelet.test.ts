@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKubeRest, type KubeRest } from '../operator/kube/rest-client.ts';
-import type { ContainerRuntime } from './cluster/kubelet/container-runtime.ts';
-import { preparedRuntime } from './cluster/kubelet/prepared-runtime.ts';
+import type { ContainerRuntime } from '../local-cluster/kubelet/container-runtime.ts';
+import { preparedRuntime } from '../local-cluster/kubelet/prepared-runtime.ts';
 import { startTestApiServer } from './support/extra-apiserver.ts';
-import { startProcessKubelet, type ProcessKubelet } from './cluster/kubelet/process-kubelet.ts';
-import { processRuntime } from './cluster/kubelet/process-runtime.ts';
-import { isProcessAlive } from './support/process-alive.ts';
+import { startProcessKubelet, type ProcessKubelet } from '../local-cluster/kubelet/process-kubelet.ts';
+import { processRuntime } from '../local-cluster/kubelet/process-runtime.ts';
+import { isProcessAlive } from '../local-cluster/process-alive.ts';
 
 const POOL = process.env.VITEST_POOL_ID ?? '1';
 const NODE = `mur-node-${POOL}`;
@@ -35,8 +35,8 @@ const pidsSeen = new Set<number>();
 const runtime: ContainerRuntime = (() => {
   const processes = processRuntime({
     images: {
-      'mur-test-http': { entry: 'test/cluster/kubelet/fixtures/http-server.ts' },
-      'mur-test-run-once': { entry: 'test/cluster/kubelet/fixtures/run-once.ts' },
+      'mur-test-http': { entry: 'test/cluster/kubelet-fixtures/http-server.ts' },
+      'mur-test-run-once': { entry: 'test/cluster/kubelet-fixtures/run-once.ts' },
     },
   });
   const prepared = preparedRuntime((launch) => ({ exitCode: 0, terminationMessage: `prepared ${launch.pod.metadata?.name}`, afterMs: 300 }));

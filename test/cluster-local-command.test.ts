@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runKubectl } from './support/kubectl.ts';
-import { isProcessAlive } from './support/process-alive.ts';
+import { isProcessAlive } from '../local-cluster/process-alive.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 

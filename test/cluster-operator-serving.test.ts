@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArtifactStore } from '../core/storage/open-artifact-store.ts';
-import { processRuntime } from './cluster/kubelet/process-runtime.ts';
+import { processRuntime } from '../local-cluster/kubelet/process-runtime.ts';
 import { startClusterHarness, TEST_API_TOKEN, type ClusterHarness, type KubeObject } from './support/cluster-harness.ts';
 import { startExchangeReplayServer, type ExchangeReplayServer } from '../exchange-replay/exchange-replay-server.ts';
-import { startS3Server, type TestS3Server } from './support/s3-server.ts';
+import { startS3Server, type TestS3Server } from '../local-cluster/s3-server.ts';
 import { makeCandles } from './support/server-fixtures.ts';
 
 const HOUR = 3_600_000;

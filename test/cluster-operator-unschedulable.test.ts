@@ -8,8 +8,8 @@ import type { RunMetrics } from '../core/crd/metrics.ts';
 import type { ClusterHarness, KubeObject } from './support/cluster-harness.ts';
 import { testForecastModel } from './support/forecast-model-fixture.ts';
 import { startScriptedCluster, scriptedOperatorRuntime } from './support/prepared-trainer.ts';
-import { startProcessKubelet, type ProcessKubelet } from './cluster/kubelet/process-kubelet.ts';
-import { NODE_LABEL } from './cluster/kubelet/node-object.ts';
+import { startProcessKubelet, type ProcessKubelet } from '../local-cluster/kubelet/process-kubelet.ts';
+import { NODE_LABEL } from '../local-cluster/kubelet/node-object.ts';
 
 const FM = { apiVersion: 'forecasting.makeusrich.io/v1alpha1', kind: 'ForecastModel' } as const;
 const TR = { apiVersion: 'forecasting.makeusrich.io/v1alpha1', kind: 'TrainingRun' } as const;

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parseDashboardConfig } from '../dashboard/src/config.ts';
-import { locateHelm, runHelm } from './support/helm.ts';
+import { locateHelm, runHelm } from '../local-cluster/helm.ts';
 
 const root = join(import.meta.dirname, '..');
 const chartDir = join(root, 'charts/make-us-rich');

@@ -7,7 +7,7 @@ import { isMap, parse as parseYaml, parseAllDocuments, parseDocument, type Scala
 import { s3ConfigFromEnv } from '../core/storage/s3-config.ts';
 import { parseOperatorConfig } from '../operator/config.ts';
 import { operatorClusterRules, operatorNamespaceRules, type PolicyRule } from '../operator/rbac.ts';
-import { locateHelm, runHelm, type HelmResult } from './support/helm.ts';
+import { locateHelm, runHelm, type HelmResult } from '../local-cluster/helm.ts';
 
 const root = join(import.meta.dirname, '..');
 const chartDir = join(root, 'charts/make-us-rich');

@@ -11,7 +11,7 @@ import { S3ArtifactStore, type S3ArtifactStoreOptions } from '../core/storage/s3
 import type { S3Config } from '../core/storage/s3-config.ts';
 import { ObjectStorageError } from '../core/storage/s3-errors.ts';
 import { FIXTURE_MODEL_ONNX, makeManifest } from './support/manifest-fixture.ts';
-import { startS3Server, type TestS3Server } from './support/s3-server.ts';
+import { startS3Server, type TestS3Server } from '../local-cluster/s3-server.ts';
 
 const RUN = 'markets/btc-usdt/run-1';
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -13,7 +13,7 @@ import { s3ConfigFromEnv, type S3Config } from '../core/storage/s3-config.ts';
 import { ObjectStorageError } from '../core/storage/s3-errors.ts';
 import { startCredentialServer, type CredentialServer } from './support/credential-server.ts';
 import { FIXTURE_MODEL_ONNX, makeManifest } from './support/manifest-fixture.ts';
-import { startS3Server, type TestS3Server } from './support/s3-server.ts';
+import { startS3Server, type TestS3Server } from '../local-cluster/s3-server.ts';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/make-us-rich-trainer';
 const SERVICE_ACCOUNT_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.service-account.token';

@@ -15,7 +15,7 @@ import { parseServerConfig } from '../server-image/src/config.ts';
 import { createLogger } from '../server-image/src/logger.ts';
 import { startInferenceService, type InferenceService } from '../server-image/src/service.ts';
 import { startExchangeReplayServer, type ExchangeReplayServer } from '../exchange-replay/exchange-replay-server.ts';
-import { startS3Server, type TestS3Server } from './support/s3-server.ts';
+import { startS3Server, type TestS3Server } from '../local-cluster/s3-server.ts';
 import { makeCandles, makeModelArtifact, writeModelArtifact } from './support/server-fixtures.ts';
 import { jsonOf, logCollector, manualClock } from './support/server-harness.ts';
 

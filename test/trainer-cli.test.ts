@@ -10,7 +10,7 @@ import { readArtifact } from '../core/storage/artifact-io.ts';
 import { openArtifactStore } from '../core/storage/open-artifact-store.ts';
 import { startExchangeReplayServer } from '../exchange-replay/exchange-replay-server.ts';
 import { runMur, spawnMur, summaryOf } from './support/run-cli.ts';
-import { startS3Server, type TestS3Server } from './support/s3-server.ts';
+import { startS3Server, type TestS3Server } from '../local-cluster/s3-server.ts';
 import { makeCandles } from './support/server-fixtures.ts';
 
 const HOUR = 3_600_000;

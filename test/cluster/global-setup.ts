@@ -9,8 +9,8 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { operatorClusterRules, operatorNamespaceRules } from '../../operator/rbac.ts';
-import { adminRest, installCrds, installOperatorIdentity, OPERATOR_IDENTITY } from './bootstrap.ts';
-import { readControlPlaneFailure, startControlPlane, type ControlPlane, type ControlPlaneConnection, type ExtraApiServer } from './control-plane.ts';
+import { adminRest, installCrds, installOperatorIdentity, OPERATOR_IDENTITY } from '../../local-cluster/bootstrap.ts';
+import { readControlPlaneFailure, startControlPlane, type ControlPlane, type ControlPlaneConnection, type ExtraApiServer } from '../../local-cluster/control-plane.ts';
 import { rbacCoverage } from './rbac-coverage.ts';
 
 /** Process kubelet node names with tokens: per vitest worker (VITEST_POOL_ID) a node, a GPU node and a spare. */

@@ -16,11 +16,11 @@ import type { KubeObject as OperatorKubeObject } from '../../operator/kube/objec
 import { createKubeRest, isApiStatus, KubeApiError, type KubeRest } from '../../operator/kube/rest-client.ts';
 import { servingName } from '../../operator/naming.ts';
 import { createOperator, type Operator } from '../../operator/operator.ts';
-import { OPERATOR_IDENTITY } from '../cluster/bootstrap.ts';
-import { readControlPlaneFailure, tokenKubeconfig } from '../cluster/control-plane.ts';
+import { OPERATOR_IDENTITY } from '../../local-cluster/bootstrap.ts';
+import { readControlPlaneFailure, tokenKubeconfig } from '../../local-cluster/control-plane.ts';
 import type { ClusterTestContext } from '../cluster/global-setup.ts';
-import type { ContainerRuntime } from '../cluster/kubelet/container-runtime.ts';
-import { startProcessKubelet, type ProcessKubelet } from '../cluster/kubelet/process-kubelet.ts';
+import type { ContainerRuntime } from '../../local-cluster/kubelet/container-runtime.ts';
+import { startProcessKubelet, type ProcessKubelet } from '../../local-cluster/kubelet/process-kubelet.ts';
 import { runKubectl, type KubectlResult } from './kubectl.ts';
 
 /** Wall-clock time shifted by an offset the test moves forward. */

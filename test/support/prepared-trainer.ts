@@ -4,8 +4,8 @@
  */
 import type { RunSummary } from '../../core/manifest.ts';
 import { startClusterHarness, type ClusterHarness } from './cluster-harness.ts';
-import type { ContainerLaunch, ContainerRuntime } from '../cluster/kubelet/container-runtime.ts';
-import { preparedRuntime, type PreparedContainer } from '../cluster/kubelet/prepared-runtime.ts';
+import type { ContainerLaunch, ContainerRuntime } from '../../local-cluster/kubelet/container-runtime.ts';
+import { preparedRuntime, type PreparedContainer } from '../../local-cluster/kubelet/prepared-runtime.ts';
 
 /** What a prepared trainer run reports. */
 export type PreparedOutcome = { readonly metrics: NonNullable<RunSummary['metrics']> } | { readonly fail: string; readonly exitCode?: number };

@@ -1,6 +1,6 @@
 /** The process kubelet's API access: a node's bearer token, and Secret/ConfigMap reads shared by its pods. */
 import { KubeConfig, type V1ConfigMap, type V1Secret } from '@kubernetes/client-node';
-import { createKubeRest, isApiStatus, type KubeRest } from '../../../operator/kube/rest-client.ts';
+import { createKubeRest, isApiStatus, type KubeRest } from '../../operator/kube/rest-client.ts';
 import { tokenKubeconfig } from '../control-plane.ts';
 
 /** A client authenticated as one node. */

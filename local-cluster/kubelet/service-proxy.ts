@@ -1,7 +1,7 @@
 /** What kube-proxy would do for a test: a loopback listener per Service port, forwarding to ready pods round-robin. */
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { KubeRest } from '../../../operator/kube/rest-client.ts';
+import type { KubeRest } from '../../operator/kube/rest-client.ts';
 import { sleep } from './timing.ts';
 
 /** A ready pod that may receive a Service's traffic. */

@@ -3,11 +3,11 @@
  * (a killed test run, a Ctrl-C that skipped clean-up), kill every process listed in `<dir>/pids` and remove
  * the folder, so nothing the cluster started outlives it. Exits quietly once the folder is gone.
  *
- *   node test/cluster/reaper.ts <parent-pid> <dir>
+ *   node local-cluster/reaper.ts <parent-pid> <dir>
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessAlive } from '../support/process-alive.ts';
+import { isProcessAlive } from './process-alive.ts';
 
 const parent = Number(process.argv[2]);
 const dir = process.argv[3]!;

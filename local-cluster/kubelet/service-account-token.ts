@@ -1,6 +1,6 @@
 /** Service-account tokens for projected volumes, requested and rotated as the kubelet does, bound to the pod. */
 import type { V1Pod } from '@kubernetes/client-node';
-import type { KubeRest } from '../../../operator/kube/rest-client.ts';
+import type { KubeRest } from '../../operator/kube/rest-client.ts';
 import { VolumeSetupError } from './volume-files.ts';
 
 /** What a serviceAccountToken projection asks for. */

@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { createKubeRest, isApiStatus, type KubeRest } from '../../operator/kube/rest-client.ts';
+import { createKubeRest, isApiStatus, type KubeRest } from '../operator/kube/rest-client.ts';
 
 /** Namespace and ServiceAccount the operator runs as in tests, as the chart installs it. */
 export const OPERATOR_IDENTITY = { namespace: 'make-us-rich', serviceAccount: 'make-us-rich-operator' } as const;
 
-const REPO = join(import.meta.dirname, '..', '..');
+const REPO = join(import.meta.dirname, '..');
 const CRD_FILES = ['crds/forecastmodels.forecasting.makeusrich.io.yaml', 'crds/trainingruns.forecasting.makeusrich.io.yaml'];
 
 /** An admin REST client from a kubeconfig file. */

@@ -1,6 +1,6 @@
 /** The pods bound to one node, listed then watched, surviving API outages (resume, or relist on 410 Gone). */
 import { Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import type { KubeRest } from '../../../operator/kube/rest-client.ts';
+import type { KubeRest } from '../../operator/kube/rest-client.ts';
 import { createBackoff, sleep } from './timing.ts';
 
 /** Options of watchNodePods. */

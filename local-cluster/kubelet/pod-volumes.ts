@@ -2,7 +2,7 @@
 import type { V1Pod, V1Volume } from '@kubernetes/client-node';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KubeRest } from '../../../operator/kube/rest-client.ts';
+import type { KubeRest } from '../../operator/kube/rest-client.ts';
 import type { ObjectReader } from './kube-access.ts';
 import { podTokens, tokenFileKubeconfig, type PodTokens } from './service-account-token.ts';
 import { DEFAULT_VOLUME_FILE_MODE, createFolderWriter, downwardFiles, keyedFiles, type FileSet } from './volume-files.ts';

@@ -5,7 +5,7 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KubeRest } from '../../../operator/kube/rest-client.ts';
+import type { KubeRest } from '../../operator/kube/rest-client.ts';
 import { freePort } from '../net.ts';
 import { buildLaunch } from './container-launch.ts';
 import type { ContainerRuntime, RunningContainer } from './container-runtime.ts';

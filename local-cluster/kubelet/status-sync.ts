@@ -1,5 +1,5 @@
 /** Keeps one object's status in the API in step with what the kubelet computes: one write in flight, retried through outages. */
-import { isApiStatus } from '../../../operator/kube/rest-client.ts';
+import { isApiStatus } from '../../operator/kube/rest-client.ts';
 import { createBackoff, sleep } from './timing.ts';
 
 /** Options of createStatusSync. */

@@ -26,7 +26,7 @@ const IMAGES: Readonly<Record<string, LocalImage>> = {
   dashboard: { entry: 'dashboard/src/main.ts' },
 };
 
-const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const KEPT_OUTPUT_CHARS = 64 * 1024;
 
 /** The image repository's last path segment: `ghcr.io/acme/server:1.2@sha256:…` → `server`. */

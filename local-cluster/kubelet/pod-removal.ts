@@ -1,5 +1,5 @@
 /** The kubelet's last word on a pod: once its containers are stopped, delete it for good. */
-import { isApiStatus, type KubeRest } from '../../../operator/kube/rest-client.ts';
+import { isApiStatus, type KubeRest } from '../../operator/kube/rest-client.ts';
 import { createBackoff, sleep } from './timing.ts';
 
 /** Which pod to remove. */

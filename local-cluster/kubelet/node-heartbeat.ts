@@ -1,6 +1,6 @@
 /** Registering the Node and keeping it alive as kubelets do: a Lease renewed every 10 s, a status heartbeat every 20 s. */
 import type { V1Node } from '@kubernetes/client-node';
-import { isApiStatus, type KubeRest } from '../../../operator/kube/rest-client.ts';
+import { isApiStatus, type KubeRest } from '../../operator/kube/rest-client.ts';
 import { nodeLabels, nodeStatus, type NodeIdentity } from './node-object.ts';
 import { createBackoff, kubeMicroTime, kubeTime, sleep } from './timing.ts';
 

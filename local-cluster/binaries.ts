@@ -9,7 +9,7 @@ export const CONTROL_PLANE_BINARIES = ['etcd', 'kube-apiserver', 'kube-controlle
 /** One of the control plane binaries. */
 export type ControlPlaneBinary = (typeof CONTROL_PLANE_BINARIES)[number];
 
-/** Versions pinned in test/cluster/go/go.mod, and the Go version it asks for. */
+/** Versions pinned in local-cluster/go/go.mod, and the Go version it asks for. */
 export interface PinnedVersions {
   readonly kubernetes: string;
   readonly etcd: string;
@@ -26,7 +26,7 @@ export function readPinnedVersions(): PinnedVersions {
   const goMod = readFileSync(join(clusterGoModuleDir(), 'go.mod'), 'utf8');
   const version = (module: string) => {
     const match = new RegExp(`^\\s*(?:require\\s+)?${module.replaceAll('.', '\\.')}\\s+(v\\S+)`, 'm').exec(goMod);
-    if (!match) throw new Error(`test/cluster/go/go.mod pins no version of ${module}`);
+    if (!match) throw new Error(`local-cluster/go/go.mod pins no version of ${module}`);
     return match[1]!;
   };
   const go = /^go\s+(\S+)/m.exec(goMod)?.[1] ?? 'unknown';
