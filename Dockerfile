@@ -25,6 +25,7 @@ COPY operator/package.json operator/
 COPY server-image/package.json server-image/
 COPY dashboard/package.json dashboard/
 COPY trainer-image/package.json trainer-image/
+COPY local-cluster/package.json local-cluster/
 COPY test/package.json test/
 COPY scripts/prune-foreign-binaries.ts scripts/
 

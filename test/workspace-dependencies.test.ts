@@ -110,6 +110,11 @@ describe('the workspaces', () => {
     expect(misplaced).toEqual([]);
   });
 
+  it('all have their package.json in the Dockerfile\'s manifests stage, so npm ci there sees the workspaces the lockfile was made with', () => {
+    const copied = stage('manifests').filter((line) => line.startsWith('COPY ')).map((line) => line.split(/\s+/)[1]!);
+    expect(root.workspaces!.filter((folder) => !copied.includes(`${folder}/package.json`))).toEqual([]);
+  });
+
   it('share the root version, so an image reports the release it was built from', () => {
     for (const folder of root.workspaces!) expect(manifest(folder).version, folder).toBe(root.version);
   });
