@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { fileImports } from './support/import-graph.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -33,20 +33,11 @@ function sourceFiles(folder: string): string[] {
     .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
 }
 
-/** Every relative import (static, dynamic or side-effect) of `file`, resolved to a repository-relative path. */
-function relativeImports(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(readFileSync(path.join(ROOT, file), 'utf8'), true, true);
-  return importedFiles
-    .map((reference) => reference.fileName)
-    .filter((specifier) => specifier.startsWith('.'))
-    .map((specifier) => path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)));
-}
-
 /** Test-code imports of every product file, as `file → import` pairs. */
 function testCodeImports(): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const file of PRODUCT_ROOTS.flatMap(sourceFiles).filter((file) => !isTestCode(file))) {
-    const imports = relativeImports(file).filter(isTestCode);
+    const imports = fileImports(ROOT, file).relative.filter(isTestCode);
     if (imports.length > 0) found.set(file, imports.sort());
   }
   return found;

@@ -17,10 +17,26 @@ export function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
+/** What one file imports: relative imports as repository-relative paths, and every other specifier as written. */
+export interface FileImports {
+  readonly relative: readonly string[];
+  readonly bare: readonly string[];
+}
+
+/** The static, dynamic (string literal), side-effect and type imports of `file`, relative to `root`. */
+export function fileImports(root: string, file: string): FileImports {
+  const { importedFiles } = ts.preProcessFile(readFileSync(path.join(root, file), 'utf8'), true, true);
+  const specifiers = importedFiles.map((reference) => reference.fileName);
+  return {
+    relative: specifiers.filter((specifier) => specifier.startsWith('.')).map((specifier) => path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier))),
+    bare: specifiers.filter((specifier) => !specifier.startsWith('.')),
+  };
+}
+
 /**
- * Walk every static, dynamic (string literal) and type import from `entries`, relative to `root`. Type imports are
- * followed too: they cost nothing at run time, but a package named only in a type still has to be installed for
- * the workspace's own type check.
+ * Walk every import of {@link fileImports} from `entries`, relative to `root`. Type imports are followed too: they
+ * cost nothing at run time, but a package named only in a type still has to be installed for the workspace's own
+ * type check.
  */
 export function importGraph(root: string, entries: readonly string[]): ImportGraph {
   const files = new Set<string>();
@@ -30,17 +46,16 @@ export function importGraph(root: string, entries: readonly string[]): ImportGra
     const file = pending.pop()!;
     if (files.has(file)) continue;
     files.add(file);
-    const { importedFiles } = ts.preProcessFile(readFileSync(path.join(root, file), 'utf8'), true, true);
-    for (const { fileName: specifier } of importedFiles) {
-      if (specifier.startsWith('.')) {
-        const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
-        if (!existsSync(path.join(root, target))) throw new Error(`${file} imports ${specifier}, which does not exist`);
-        if (/\.[cm]?[jt]s$/.test(target)) pending.push(target);
-        else files.add(target);
-      } else if (!specifier.startsWith('node:') && !isBuiltin(specifier)) {
-        const name = packageName(specifier);
-        packages.set(name, [...(packages.get(name) ?? []), file]);
-      }
+    const imports = fileImports(root, file);
+    for (const target of imports.relative) {
+      if (!existsSync(path.join(root, target))) throw new Error(`${file} imports ${target}, which does not exist`);
+      if (/\.[cm]?[jt]s$/.test(target)) pending.push(target);
+      else files.add(target);
+    }
+    for (const specifier of imports.bare) {
+      if (specifier.startsWith('node:') || isBuiltin(specifier)) continue;
+      const name = packageName(specifier);
+      packages.set(name, [...(packages.get(name) ?? []), file]);
     }
   }
   return { files, packages };
