@@ -7,7 +7,7 @@ import { imagesCacheDir } from './images-verify.ts';
 import { buildArgs, runArgs, storageIn } from './images/buildah-args.ts';
 import { baseImageBuildArgs, stageTag, verifyTag } from './images/build-image.ts';
 import { lockCache } from './images/cache-lock.ts';
-import { globalArgDefaults, qualifiedImageName, stagesToKeep } from './images/dockerfile.ts';
+import { globalArgDefaults, qualifiedImageName, stageInstructions, stagesToKeep } from './images/dockerfile.ts';
 import { closedPortKubeconfig, firstLines, hostPathOf, syntheticKlineCsv } from './images/fixtures.ts';
 import { IMAGES } from './images/image-table.ts';
 import { deepestDescendant, parentPids } from './images/processes.ts';
@@ -62,6 +62,12 @@ describe('reading Dockerfiles', () => {
     const text = dockerfile('Dockerfile');
     for (const entry of IMAGES) expect(stagesToKeep(text, entry.target, entry.buildArgs), entry.name).toEqual(['deps']);
     expect(stagesToKeep(text, 'trainer')).toEqual(['deps', 'trainer-modules-gpu']);
+  });
+
+  it('reads one stage\'s instructions, continuations joined and comments dropped', () => {
+    const text = 'FROM img AS base\nRUN a\nFROM base AS app\n# why\nRUN b \\\n  && c\nENTRYPOINT ["node", "x.ts"]\n';
+    expect(stageInstructions(text, 'app')).toEqual(['RUN b && c', 'ENTRYPOINT ["node", "x.ts"]']);
+    expect(() => stageInstructions(text, 'missing')).toThrow('the Dockerfile has no stage named missing');
   });
 
   it('qualifies short image names the way Docker resolves them', () => {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { stageInstructions } from '../scripts/images/dockerfile.ts';
 import { importGraph, packageName } from './support/import-graph.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -38,15 +39,8 @@ const LOADED_OTHERWISE: Readonly<Record<string, Readonly<Record<string, string>>
 const CORE_PACKAGES_DECLARED_BY_USERS: Readonly<Record<string, string>> = { ccxt: 'core/exchange/', minio: 'core/storage/' };
 
 const CORE = '@make-us-rich/core';
-const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
-
-/** The instructions of one stage of the root Dockerfile. */
-function stage(name: string): string[] {
-  const stages = dockerfile.split(/^(?=FROM\s)/m);
-  const found = stages.find((text) => new RegExp(`^FROM\\s+\\S+\\s+AS\\s+${name}\\s*$`, 'im').test(text.split('\n')[0]!));
-  if (found === undefined) throw new Error(`the Dockerfile has no stage ${name}`);
-  return found.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
-}
+const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+const stage = (name: string) => stageInstructions(dockerfile, name);
 
 /** The file an image's ENTRYPOINT runs with node. */
 function entrypointOf(target: string): string {

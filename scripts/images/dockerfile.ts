@@ -1,4 +1,4 @@
-/** The little of a Dockerfile images:verify reads: ARG defaults and which named stages a target builds. */
+/** The little of a Dockerfile images:verify and the workspace checks read: ARG defaults, stages and what they copy. */
 
 /** One logical Dockerfile line: continuations joined, comments and blank lines dropped. */
 function instructions(text: string): string[] {
@@ -8,7 +8,7 @@ function instructions(text: string): string[] {
     const line = raw.trim();
     if (pending === '' && (line === '' || line.startsWith('#'))) continue;
     if (line.endsWith('\\')) {
-      pending += `${line.slice(0, -1)} `;
+      pending += `${line.slice(0, -1).trimEnd()} `;
       continue;
     }
     lines.push(pending + line);
@@ -29,29 +29,33 @@ export function globalArgDefaults(text: string): Record<string, string> {
   return defaults;
 }
 
-/** One build stage: its base (a stage name or an image, ARGs not yet substituted), name, steps and `COPY --from` stages. */
+/** One build stage: its base (a stage name or an image, ARGs not yet substituted), name, and its own instructions. */
 interface Stage {
   readonly base: string;
   readonly name: string | undefined;
-  steps: number;
-  readonly copiesFrom: string[];
+  readonly steps: string[];
 }
 
 function stages(text: string): Stage[] {
   const found: Stage[] = [];
   for (const line of instructions(text)) {
     const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
-    if (from) {
-      found.push({ base: from[1]!, name: from[2], steps: 0, copiesFrom: [] });
-      continue;
-    }
-    const current = found.at(-1);
-    if (current === undefined) continue;
-    current.steps += 1;
-    const copyFrom = /^COPY\s+(?:--\S+\s+)*?--from=(\S+)/i.exec(line);
-    if (copyFrom) current.copiesFrom.push(copyFrom[1]!);
+    if (from) found.push({ base: from[1]!, name: from[2], steps: [] });
+    else found.at(-1)?.steps.push(line);
   }
   return found;
+}
+
+/** The stages a stage copies from (`COPY --from=`). */
+function copiedFrom(stage: Stage): string[] {
+  return stage.steps.flatMap((line) => /^COPY\s+(?:--\S+\s+)*?--from=(\S+)/i.exec(line)?.[1] ?? []);
+}
+
+/** The instructions of the stage `name` after its FROM line, continuations joined and comments dropped. */
+export function stageInstructions(text: string, name: string): string[] {
+  const stage = stages(text).find((candidate) => candidate.name === name);
+  if (stage === undefined) throw new Error(`the Dockerfile has no stage named ${name}`);
+  return stage.steps;
 }
 
 /** `${NAME}` and `$NAME` replaced by their values; an ARG without one is an error, since the stage would not resolve. */
@@ -86,7 +90,7 @@ export function stagesToKeep(text: string, target: string, args: Readonly<Record
   const resolve = (name: string): Stage => {
     const stage = stageNamed(name);
     const base = substitute(stage.base, values);
-    return stage.steps === 0 && byName.has(base) ? resolve(base) : stage;
+    return stage.steps.length === 0 && byName.has(base) ? resolve(base) : stage;
   };
   const keep = new Set<string>();
   const visited = new Set<string>();
@@ -96,7 +100,7 @@ export function stagesToKeep(text: string, target: string, args: Readonly<Record
     const stage = stageNamed(name);
     const base = substitute(stage.base, values);
     if (byName.has(base)) visit(base);
-    for (const source of stage.copiesFrom) {
+    for (const source of copiedFrom(stage)) {
       const copied = resolve(source);
       if (copied.base !== 'scratch') keep.add(copied.name!);
       visit(source);
