@@ -95,22 +95,18 @@ async function verify(storage: StorageLocation, workDir: string, seconds: Record
   for (const ref of Object.values(standIns)) for (const layer of imageLayers((await buildah(storage, 'inspect', ['inspect', '--type', 'image', ref])).stdout)) baseDigests.add(layer.digest);
 
   const built = new Map<string, { image: string; error?: string }>();
-  const made = new Set<string>();
-  const stagesBuilt = new Set<string>();
+  const tagsMade = new Set<string>();
   for (const entry of IMAGES) {
     const logFile = join(workDir, `${entry.name}-build.log`);
-    await timed(`build ${entry.name}`, () => buildImage(entry, { storage, repoRoot, standIns, logFile, log, stagesBuilt }))
-      .then((tags) => {
-        for (const tag of tags) made.add(tag);
-        built.set(entry.name, { image: tags.at(-1)! });
-      })
+    await timed(`build ${entry.name}`, () => buildImage(entry, { storage, repoRoot, standIns, logFile, log, tagsMade }))
+      .then((image) => built.set(entry.name, { image }))
       .catch((error: unknown) => {
         log(`${entry.name}: ${(error as Error).message}`);
         built.set(entry.name, { image: '', error: (error as Error).message });
       });
   }
 
-  if ([...built.values()].every((build) => build.error === undefined)) await untagStale(storage, made);
+  if ([...built.values()].every((build) => build.error === undefined)) await untagStale(storage, tagsMade);
 
   const fixtures = prepareFixtures({ workDir, candleSource: join(repoRoot, '..', 'shared', 'data', 'ETHUSDT-1h-binance-2020-01-01_2022-04-11.csv'), closedPort: await freeLoopbackPort() });
   const startTimeoutMs = Number(process.env.MUR_IMAGES_START_TIMEOUT_S || 300) * 1000;

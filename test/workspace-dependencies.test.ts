@@ -19,7 +19,10 @@ interface Manifest {
 }
 
 const manifest = (folder: string): Manifest => JSON.parse(readFileSync(path.join(ROOT, folder, 'package.json'), 'utf8')) as Manifest;
-const runtimeDependencies = (folder: string) => new Set(Object.keys({ ...manifest(folder).dependencies, ...manifest(folder).optionalDependencies }));
+function runtimeDependencies(folder: string): Set<string> {
+  const { dependencies, optionalDependencies } = manifest(folder);
+  return new Set(Object.keys({ ...dependencies, ...optionalDependencies }));
+}
 
 /** The image targets of the root Dockerfile and the workspace each one installs. */
 const IMAGES = [

@@ -38,15 +38,15 @@ export interface BuildContext {
   readonly standIns: Readonly<Record<StandInKind, string>>;
   readonly logFile: string;
   readonly log: (line: string) => void;
-  /** Stage tags an earlier image of this run built already: a second build of them would only redo cache lookups. */
-  readonly stagesBuilt: Set<string>;
+  /** Every tag this run has made; a stage tag already in it is not built again (that would only redo cache lookups). */
+  readonly tagsMade: Set<string>;
 }
 
 /**
  * Tag the stand-ins with the base names, build each stage the image copies from under its own tag (so pruning keeps
- * it), unless an earlier image of the run did, then the image. Returns the tags the image needs.
+ * it), unless an earlier image of the run did, then the image. Adds its tags to `tagsMade` and returns the image's.
  */
-export async function buildImage(entry: ImageEntry, context: BuildContext): Promise<string[]> {
+export async function buildImage(entry: ImageEntry, context: BuildContext): Promise<string> {
   const dockerfileText = readFileSync(join(context.repoRoot, entry.dockerfile), 'utf8');
   const args = baseImageBuildArgs(entry, dockerfileText);
   for (const [arg, kind] of Object.entries(entry.baseImageArgs)) {
@@ -58,13 +58,14 @@ export async function buildImage(entry: ImageEntry, context: BuildContext): Prom
     const [nice, niceArgs] = niced('buildah', buildArgs(context.storage, request));
     await runCommand(`buildah build ${tag}`, nice, niceArgs, { logFile: context.logFile });
   };
-  const tags: string[] = [];
   for (const stage of stagesToKeep(dockerfileText, entry.target, args)) {
     const tag = stageTag(stage);
-    if (!context.stagesBuilt.has(tag)) await build(tag, stage);
-    context.stagesBuilt.add(tag);
-    tags.push(tag);
+    if (context.tagsMade.has(tag)) continue;
+    await build(tag, stage);
+    context.tagsMade.add(tag);
   }
-  await build(verifyTag(entry.name), entry.target);
-  return [...tags, verifyTag(entry.name)];
+  const image = verifyTag(entry.name);
+  await build(image, entry.target);
+  context.tagsMade.add(image);
+  return image;
 }
