@@ -25,6 +25,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { freePort } from '../local-cluster/net.ts';
 import { storageArgs, storageIn, type StorageLocation } from './images/buildah-args.ts';
 import { buildImage } from './images/build-image.ts';
 import { lockCache } from './images/cache-lock.ts';
@@ -32,7 +33,7 @@ import { prepareFixtures } from './images/fixtures.ts';
 import { IMAGES } from './images/image-table.ts';
 import { runCommand, stopRunningChildren } from './images/processes.ts';
 import { addedBytes, imageLayers, megabytes, totalBytes, verifyReport, type ImageResult } from './images/size-report.ts';
-import { freeLoopbackPort, runSmokeCheck } from './images/smoke-checks.ts';
+import { runSmokeCheck } from './images/smoke-checks.ts';
 import { ensureStandIns, machineStandInSettings, standInRef } from './images/stand-ins.ts';
 import { chooseStorageDriver, unusedStorageFolders } from './images/storage-driver.ts';
 import { REQUIRED_TOOLS, missingTools, missingToolsMessage, notRootMessage, searchPath } from './images/tools.ts';
@@ -108,7 +109,7 @@ async function verify(storage: StorageLocation, workDir: string, seconds: Record
 
   if ([...built.values()].every((build) => build.error === undefined)) await untagStale(storage, tagsMade);
 
-  const fixtures = prepareFixtures({ workDir, candleSource: join(repoRoot, '..', 'shared', 'data', 'ETHUSDT-1h-binance-2020-01-01_2022-04-11.csv'), closedPort: await freeLoopbackPort() });
+  const fixtures = prepareFixtures({ workDir, candleSource: join(repoRoot, '..', 'shared', 'data', 'ETHUSDT-1h-binance-2020-01-01_2022-04-11.csv'), closedPort: await freePort() });
   const startTimeoutMs = Number(process.env.MUR_IMAGES_START_TIMEOUT_S || 300) * 1000;
   const images: ImageResult[] = [];
   for (const entry of IMAGES) {

@@ -1,9 +1,7 @@
 // The service end to end over real HTTP: an artifact (a real ONNX model from the trainer's exporter) in
 // s3rver, candles from the exchange replay server, and the forecast compared with a direct onnxruntime call.
-import { createServer } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -15,6 +13,7 @@ import { parseServerConfig } from '../server-image/src/config.ts';
 import { createLogger } from '../server-image/src/logger.ts';
 import { startInferenceService, type InferenceService } from '../server-image/src/service.ts';
 import { startExchangeReplayServer, type ExchangeReplayServer } from '../exchange-replay/exchange-replay-server.ts';
+import { freePort } from '../local-cluster/net.ts';
 import { startS3Server, type TestS3Server } from '../local-cluster/s3-server.ts';
 import { makeCandles, makeModelArtifact, writeModelArtifact } from './support/server-fixtures.ts';
 import { jsonOf, logCollector, manualClock } from './support/server-harness.ts';
@@ -159,14 +158,6 @@ describe('an artifact this build does not understand', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** s3rver on a chosen port (the shared helper always picks a free one), with the same bucket and account. */
 async function startS3rverOn(port: number): Promise<{ close(): Promise<void> }> {

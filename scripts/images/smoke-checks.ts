@@ -1,8 +1,8 @@
 /** Start a built image the way Kubernetes would (its entrypoint, its non-root user) and check that it works. */
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../local-cluster/net.ts';
 import { runArgs, storageArgs, type Mount, type StorageLocation } from './buildah-args.ts';
 import type { CommandSmokeCheck, Fixture, HttpSmokeCheck, ImageEntry } from './image-table.ts';
 import { hostPathOf } from './fixtures.ts';
@@ -41,16 +41,6 @@ export function imageRuntime(inspectJson: string): ImageRuntime {
   if (entrypoint.length === 0) throw new Error('the image declares no ENTRYPOINT');
   if (user === '' || /^(0|root)(:|$)/.test(user)) throw new Error(`the image runs as "${user || 'root'}": its Dockerfile must end with a non-root USER`);
   return { entrypoint, user };
-}
-
-/** A loopback TCP port nothing listens on at the moment of asking. */
-export async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('could not pick a free loopback port');
-  return address.port;
 }
 
 /** Create a working container, run the image's check in it, measure /app/node_modules, and always remove it. */
@@ -92,7 +82,7 @@ async function runCommands(context: SmokeContext, smoke: CommandSmokeCheck, cont
 }
 
 async function serveAndProbe(context: SmokeContext, smoke: HttpSmokeCheck, container: string, runtime: ImageRuntime): Promise<Omit<SmokeOutcome, 'nodeModulesBytes'>> {
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const logFile = join(context.workDir, `${context.entry.name}-smoke.log`);
   const env = { ...smoke.env, [smoke.portEnv]: String(port) };
   const args = runArgs(context.storage, { container, user: runtime.user, env, mounts: mountsOf(context, smoke.fixtures, true), command: runtime.entrypoint });
