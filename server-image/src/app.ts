@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { createAdmission } from './admission/admission.ts';
 import type { RateLimiter } from './auth/token-bucket.ts';
 import type { TokenDirectory } from './auth/token-directory.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { createForecastEndpoint, FORECAST_PATH } from './fast-path/forecast-endpoint.ts';
 import { honoForecastHandler } from './fast-path/hono-fast-path.ts';
 import { createForecastFastPath } from './fast-path/node-fast-path.ts';

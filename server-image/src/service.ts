@@ -3,7 +3,7 @@ import { openArtifactStore } from '../../core/storage/open-artifact-store.ts';
 import { createRequestHandlers, type AppDeps } from './app.ts';
 import { createTokenBucketLimiter } from './auth/token-bucket.ts';
 import { openTokenDirectory } from './auth/token-directory.ts';
-import { SYSTEM_CLOCK, type Clock } from './clock.ts';
+import { SYSTEM_CLOCK, type Clock } from '../../core/clock.ts';
 import type { ServerConfig } from './config.ts';
 import { createExchangeFetcher } from './feed/exchange-fetcher.ts';
 import { createLiveFeed, type LiveFeed } from './feed/live-feed.ts';

@@ -7,7 +7,7 @@ import type { Candle } from '../../core/candle.ts';
 import { createApp, type AppDeps } from '../../server-image/src/app.ts';
 import { createTokenBucketLimiter } from '../../server-image/src/auth/token-bucket.ts';
 import { openTokenDirectory, type TokenDirectory } from '../../server-image/src/auth/token-directory.ts';
-import type { Clock } from '../../server-image/src/clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { createLiveFeed, type LiveFeed, type RecentCandlesFetcher } from '../../server-image/src/feed/live-feed.ts';
 import type { AppEnv } from '../../server-image/src/http/app-env.ts';
 import { createLogger } from '../../server-image/src/logger.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Admission } from '../admission/admission.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../../core/clock.ts';
 import { parseForecastRequest } from '../forecast/candle-request.ts';
 import { FORECAST_DETAILS, forecastResponseJson, liveForecastJson, type ForecastDetail } from '../forecast/forecast-json.ts';
 import { forecastAgeSeconds } from '../forecast/forecast.ts';

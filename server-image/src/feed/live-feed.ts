@@ -2,7 +2,7 @@ import { findGaps, type Candle, type CandleGap } from '../../../core/candle.ts';
 import { describeError } from '../../../core/errors.ts';
 import { candlesForWindow } from '../../../core/features.ts';
 import { backoffDelayMs } from '../../../core/retry.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../../core/clock.ts';
 import type { Forecast } from '../forecast/forecast.ts';
 import { encodedJson, forecastJsonTail, type EncodedJson, type ForecastDetail } from '../forecast/forecast-json.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
