@@ -4,10 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importSpecifiers } from '../../test/support/import-graph.ts';
 
 const LAYERS: ReadonlyArray<{ readonly name: string; readonly members: readonly string[] }> = [
   // What a forecast, a model, a token or a metric is, with no HTTP in it.
-  { name: 'domain', members: ['auth/', 'clock.ts', 'feed/', 'forecast/', 'logger.ts', 'metrics/', 'model/', 'track-record/', 'validation/'] },
+  { name: 'domain', members: ['auth/', 'feed/', 'forecast/', 'logger.ts', 'metrics/', 'model/', 'track-record/', 'validation/'] },
   // Transport helpers: errors with a status, bodies, headers, what the serving state answers.
   { name: 'http', members: ['http/', 'serving-state.ts'] },
   // The one admission step of every request: request id, token, rate limit, counting.
@@ -19,8 +20,6 @@ const LAYERS: ReadonlyArray<{ readonly name: string; readonly members: readonly 
 ];
 
 const SOURCE_ROOT = dirname(fileURLToPath(import.meta.url));
-// Static imports and re-exports (`import … from '…'`, `export … from '…'`, `import '…'`) and dynamic `import('…')`.
-const IMPORT = /^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 /** The layer index of a path relative to the source root, or undefined when no layer claims it. */
 function layerOf(path: string): number | undefined {
@@ -28,9 +27,9 @@ function layerOf(path: string): number | undefined {
   return index === -1 ? undefined : index;
 }
 
-/** The relative module specifiers a source text imports. */
+/** The relative module specifiers a source text imports (static, type, side-effect, dynamic, re-exports). */
 function importedSpecifiers(source: string): string[] {
-  return [...source.matchAll(IMPORT)].map((match) => match[1] ?? match[2] ?? match[3]!).filter((specifier) => specifier.startsWith('.'));
+  return importSpecifiers(source).filter((specifier) => specifier.startsWith('.'));
 }
 
 /** Every import of a module under `root` from a layer above its own, as `file → imported file (layer → layer)`. */

@@ -23,10 +23,14 @@ export interface FileImports {
   readonly bare: readonly string[];
 }
 
-/** The static, dynamic (string literal), side-effect and type imports of `file`, relative to `root`. */
+/** Every module specifier a source text names: static, dynamic (string literal), side-effect and type imports, and re-exports. */
+export function importSpecifiers(source: string): string[] {
+  return ts.preProcessFile(source, true, true).importedFiles.map((reference) => reference.fileName);
+}
+
+/** The imports of `file`, relative to `root`. */
 export function fileImports(root: string, file: string): FileImports {
-  const { importedFiles } = ts.preProcessFile(readFileSync(path.join(root, file), 'utf8'), true, true);
-  const specifiers = importedFiles.map((reference) => reference.fileName);
+  const specifiers = importSpecifiers(readFileSync(path.join(root, file), 'utf8'));
   return {
     relative: specifiers.filter((specifier) => specifier.startsWith('.')).map((specifier) => path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier))),
     bare: specifiers.filter((specifier) => !specifier.startsWith('.')),
