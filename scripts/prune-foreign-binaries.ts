@@ -22,6 +22,12 @@ function folders(path: string): string[] {
   return readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 }
 
+/** The `<os>/<arch>` pairs a package's binary root ships, over all its ABI folders, sorted. */
+function shippedPlatforms(binaries: string): string[] {
+  const pairs = folders(binaries).flatMap((abi) => folders(join(binaries, abi)).flatMap((os) => folders(join(binaries, abi, os)).map((arch) => `${os}/${arch}`)));
+  return [...new Set(pairs)].sort();
+}
+
 /**
  * Remove every `<abi>/<platform>/<arch>` folder but `keep`'s from the packages of PLATFORM_TREES that are installed.
  * Throws, before deleting anything of that package, when it has no binary for `keep`: an image without its runtime
@@ -32,13 +38,15 @@ export function pruneForeignBinaries(nodeModules: string, keep: Platform): Prune
   for (const { name, root } of PLATFORM_TREES) {
     const binaries = join(nodeModules, name, root);
     if (!existsSync(binaries)) continue;
-    const abis = folders(binaries);
-    if (!abis.some((abi) => existsSync(join(binaries, abi, keep.platform, keep.arch)))) {
-      throw new Error(`${name} ships no binary for ${keep.platform}/${keep.arch} under ${root}/ (it has ${abis.flatMap((abi) => folders(join(binaries, abi)).flatMap((os) => folders(join(binaries, abi, os)).map((arch) => `${os}/${arch}`))).join(', ') || 'none'})`);
+    const shipped = shippedPlatforms(binaries);
+    const wanted = `${keep.platform}/${keep.arch}`;
+    if (!shipped.includes(wanted)) {
+      throw new Error(`${name} ships no binary for ${wanted} under ${root}/ (it has ${shipped.join(', ') || 'none'})`);
     }
     const removed: string[] = [];
-    for (const abi of abis) {
+    for (const abi of folders(binaries)) {
       for (const os of folders(join(binaries, abi))) {
+        // A whole foreign OS goes as one folder; on the kept OS, only the other CPUs' folders go.
         const doomed = os === keep.platform ? folders(join(binaries, abi, os)).filter((arch) => arch !== keep.arch).map((arch) => join(abi, os, arch)) : [join(abi, os)];
         for (const folder of doomed) {
           rmSync(join(binaries, folder), { recursive: true, force: true });
